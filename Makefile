@@ -1,0 +1,54 @@
+# AtlasOS: `make run` serves the demo practice, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+DEMO_PRACTICE := Harbour & Co Bookkeeping
+DEMO_EMAIL := partner@harbour.example.com
+DEMO_PASSWORD := harbour-demo-2026
+
+.PHONY: run test install migrate seed lint format bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("AtlasOS needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	@mkdir -p var/static var/media
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo --practice "$(DEMO_PRACTICE)" \
+		--email "$(DEMO_EMAIL)" --password "$(DEMO_PASSWORD)" --clients 40
+
+run: seed
+	@echo ""
+	@echo "  AtlasOS is starting at http://$(HOST):$(PORT)/"
+	@echo "  Sign in as $(DEMO_EMAIL) with the password $(DEMO_PASSWORD)"
+	@echo ""
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python bench/seed.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from atlasos.seed import seed_practice
+
+
+class Command(BaseCommand):
+    help = "Create a demo practice with its team and clients (idempotent per practice name)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--practice", default="Harbour & Co Bookkeeping")
+        parser.add_argument("--email", default="partner@harbour.example.com")
+        parser.add_argument("--password", default="harbour-demo-2026")
+        parser.add_argument("--clients", type=int, default=40)
+
+    def handle(self, *args, practice, email, password, clients, **options):
+        if clients < 0:
+            raise CommandError("--clients cannot be negative.")
+        try:
+            result = seed_practice(name=practice, email=email, password=password, clients=clients)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if result.created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Seeded {practice!r}: a team of five and {clients} clients "
+                    f"in {result.seconds:.1f} s."
+                )
+            )
+        else:
+            self.stdout.write(f"{practice!r} already exists; nothing changed.")
+        self.stdout.write(f"  Partner sign-in: {email} / {password}")

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from atlasos import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("atlasos.accounts.urls")),
+    path("", include("clients.urls")),
+]
+
+handler403 = "atlasos.views.error_403"
+handler404 = "atlasos.views.error_404"
+handler500 = "atlasos.views.error_500"

@@ -1,0 +1,143 @@
+"""factory-boy factories. Tenant rows are created inside their practice's context."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from atlasos.accounts.models import Invitation, Role, hash_token
+from atlasos.tenancy.context import practice_context
+from atlasos.tenancy.models import Practice
+from clients.choices import EntityType
+from clients.models import (
+    BankAccount,
+    Client,
+    ClientContact,
+    ClientImport,
+    ClientTag,
+    Contact,
+    Tag,
+)
+
+PASSWORD = "correct-horse-battery"
+
+
+class PracticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Practice
+
+    name = factory.Sequence(lambda n: f"Practice {n} Bookkeeping")
+
+
+class TenantFactory(factory.django.DjangoModelFactory):
+    """Creates the row inside ``practice_context`` of its practice."""
+
+    class Meta:
+        abstract = True
+
+    practice = factory.SubFactory(PracticeFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        practice = kwargs["practice"]
+        with practice_context(practice.pk):
+            return model_class.objects.create(*args, **kwargs)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"member{n}@example.com")
+    full_name = factory.Sequence(lambda n: f"Member {n}")
+    practice = factory.SubFactory(PracticeFactory)
+    role = Role.STAFF
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ClientFactory(TenantFactory):
+    class Meta:
+        model = Client
+
+    name = factory.Sequence(lambda n: f"Client {n} Ltd")
+    short_code = factory.Sequence(lambda n: f"CL{n:04d}")
+    entity_type = EntityType.LIMITED_COMPANY
+
+
+class ContactFactory(TenantFactory):
+    class Meta:
+        model = Contact
+
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@client.example.com")
+
+
+class ClientContactFactory(TenantFactory):
+    class Meta:
+        model = ClientContact
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    contact = factory.SubFactory(ContactFactory, practice=factory.SelfAttribute("..practice"))
+
+
+class BankAccountFactory(TenantFactory):
+    class Meta:
+        model = BankAccount
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    name = "Business Current Account"
+    bank_name = "Barclays"
+    sort_code = "200000"
+    account_number = factory.Sequence(lambda n: f"{10000000 + n}")
+
+
+class InvitationFactory(TenantFactory):
+    class Meta:
+        model = Invitation
+
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = Role.STAFF
+    token_hash = factory.Sequence(lambda n: hash_token(f"token-{n}"))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
+
+
+class TagFactory(TenantFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"tag {n}")
+
+
+class ClientTagFactory(TenantFactory):
+    class Meta:
+        model = ClientTag
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    tag = factory.SubFactory(TagFactory, practice=factory.SelfAttribute("..practice"))
+
+
+class ClientImportFactory(TenantFactory):
+    class Meta:
+        model = ClientImport
+
+    file_name = "clients.csv"
+    storage_key = factory.Sequence(lambda n: f"imports/missing-{n}.csv")
+
+
+# Model label → factory: the URL isolation test builds any object a route takes from here.
+FACTORIES = {
+    "accounts.User": UserFactory,
+    "accounts.Invitation": InvitationFactory,
+    "clients.Client": ClientFactory,
+    "clients.Contact": ContactFactory,
+    "clients.ClientContact": ClientContactFactory,
+    "clients.BankAccount": BankAccountFactory,
+    "clients.ClientImport": ClientImportFactory,
+    "clients.Tag": TagFactory,
+    "clients.ClientTag": ClientTagFactory,
+}
