@@ -29,27 +29,175 @@ TEAM = [
     ("Tom Reilly", Role.STAFF),
     ("Grace Lin", Role.STAFF),
 ]
-NAME_FIRST = (
-    "Harbour Anchor Beacon Bramble Castle Cedar Copper Crown Elm Falcon Fern Granite Heron "
-    "Hollow Iron Juniper Kestrel Lantern Larch Maple Meadow Mill North Oak Orchard Otter Pebble "
-    "Pine Quarry Raven River Rowan Saffron Silver Slate Stone Summit Swan Thistle Tide Willow "
-    "Wren Yew Aspen Birch Clover Dale Ember Foxglove Glen Harrow Ivy Kingfisher Linden Moor"
-).split()
-NAME_SECOND = (
-    "Bakery Builders Dental Design Electrical Engineering Farm Florists Garage Joinery Kitchens "
-    "Landscapes Logistics Media Motors Opticians Pharmacy Plumbing Print Properties Roofing "
-    "Software Studio Surveyors Tailoring Travel Veterinary Vineyards Wholesale Yoga Coffee "
-    "Consulting Brewing Cleaning Catering Signs Scaffolding Removals Interiors Analytics"
-).split()
-PEOPLE_FIRST = (
-    "Amelia Oliver Isla George Ava Harry Mia Jack Sophie Noah Grace Leo Lily Oscar Freya "
-    "Arthur Evie Henry Ruby Alfie Chloe Theo Ella Finley Rosie Samuel Imogen Daniel Hannah Ryan"
-).split()
-PEOPLE_LAST = (
-    "Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Wright Robinson Thompson "
-    "Evans Walker White Roberts Green Hall Wood Jackson Clarke Khan Hughes Edwards Turner "
-    "Baker Cooper Hill Ward Morris Moore Campbell Kelly Murphy Reid Bell"
-).split()
+NAME_FIRST = [
+    "Harbour",
+    "Anchor",
+    "Beacon",
+    "Bramble",
+    "Castle",
+    "Cedar",
+    "Copper",
+    "Crown",
+    "Elm",
+    "Falcon",
+    "Fern",
+    "Granite",
+    "Heron",
+    "Hollow",
+    "Iron",
+    "Juniper",
+    "Kestrel",
+    "Lantern",
+    "Larch",
+    "Maple",
+    "Meadow",
+    "Mill",
+    "North",
+    "Oak",
+    "Orchard",
+    "Otter",
+    "Pebble",
+    "Pine",
+    "Quarry",
+    "Raven",
+    "River",
+    "Rowan",
+    "Saffron",
+    "Silver",
+    "Slate",
+    "Stone",
+    "Summit",
+    "Swan",
+    "Thistle",
+    "Tide",
+    "Willow",
+    "Wren",
+    "Yew",
+    "Aspen",
+    "Birch",
+    "Clover",
+    "Dale",
+    "Ember",
+    "Foxglove",
+    "Glen",
+    "Harrow",
+    "Ivy",
+    "Kingfisher",
+    "Linden",
+    "Moor",
+]
+NAME_SECOND = [
+    "Bakery",
+    "Builders",
+    "Dental",
+    "Design",
+    "Electrical",
+    "Engineering",
+    "Farm",
+    "Florists",
+    "Garage",
+    "Joinery",
+    "Kitchens",
+    "Landscapes",
+    "Logistics",
+    "Media",
+    "Motors",
+    "Opticians",
+    "Pharmacy",
+    "Plumbing",
+    "Print",
+    "Properties",
+    "Roofing",
+    "Software",
+    "Studio",
+    "Surveyors",
+    "Tailoring",
+    "Travel",
+    "Veterinary",
+    "Vineyards",
+    "Wholesale",
+    "Yoga",
+    "Coffee",
+    "Consulting",
+    "Brewing",
+    "Cleaning",
+    "Catering",
+    "Signs",
+    "Scaffolding",
+    "Removals",
+    "Interiors",
+    "Analytics",
+]
+PEOPLE_FIRST = [
+    "Amelia",
+    "Oliver",
+    "Isla",
+    "George",
+    "Ava",
+    "Harry",
+    "Mia",
+    "Jack",
+    "Sophie",
+    "Noah",
+    "Grace",
+    "Leo",
+    "Lily",
+    "Oscar",
+    "Freya",
+    "Arthur",
+    "Evie",
+    "Henry",
+    "Ruby",
+    "Alfie",
+    "Chloe",
+    "Theo",
+    "Ella",
+    "Finley",
+    "Rosie",
+    "Samuel",
+    "Imogen",
+    "Daniel",
+    "Hannah",
+    "Ryan",
+]
+PEOPLE_LAST = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Patel",
+    "Wright",
+    "Robinson",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Khan",
+    "Hughes",
+    "Edwards",
+    "Turner",
+    "Baker",
+    "Cooper",
+    "Hill",
+    "Ward",
+    "Morris",
+    "Moore",
+    "Campbell",
+    "Kelly",
+    "Murphy",
+    "Reid",
+    "Bell",
+]
 BANKS = ["Barclays", "HSBC UK", "Lloyds Bank", "NatWest", "Santander UK", "Starling", "Monzo"]
 TAGS = ["retail", "hospitality", "construction", "VAT cash scheme", "CIS", "e-commerce", "new"]
 ENTITY_WEIGHTS = [
@@ -165,7 +313,8 @@ def _seed_clients(rng: random.Random, team: list, count: int) -> None:
                 if vat
                 else VatFrequency.NONE,
                 payroll_frequency=rng.choice(
-                    [PayrollFrequency.MONTHLY] * 3 + [PayrollFrequency.WEEKLY, PayrollFrequency.NONE] * 2
+                    [PayrollFrequency.MONTHLY] * 3
+                    + [PayrollFrequency.WEEKLY, PayrollFrequency.NONE] * 2
                 ),
                 year_end_month=(month := rng.choice([3, 3, 3, 12, 12, 6, 9, 4])),
                 year_end_day={3: 31, 12: 31, 6: 30, 9: 30, 4: 5}[month],
@@ -197,13 +346,19 @@ def _seed_clients(rng: random.Random, team: list, count: int) -> None:
         else:
             contact = Contact(
                 name=f"{first} {last}",
-                email=f"{first.lower()}.{last.lower()}.{len(contacts) + 1}@{client.short_code.lower()}.example.com",
+                email=f"{first}.{last}.{len(contacts) + 1}@{client.short_code}.example.com".lower(),
                 phone=f"07{rng.randrange(100000000, 999999999)}",
             )
             contacts.append(contact)
             if client.entity_type == EntityType.LIMITED_COMPANY:
                 directors.append(contact)
-        links.append((client, contact, "Director" if client.entity_type == EntityType.LIMITED_COMPANY else "Owner"))
+        links.append(
+            (
+                client,
+                contact,
+                "Director" if client.entity_type == EntityType.LIMITED_COMPANY else "Owner",
+            )
+        )
     Contact.objects.bulk_create(contacts, batch_size=2000)
     ClientContact.objects.bulk_create(
         [ClientContact(client=c, contact=p, position=pos) for c, p, pos in links], batch_size=2000

@@ -84,9 +84,7 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------------
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'atlasos.sqlite3'}"
-    ),
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'atlasos.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] in (
     "django.db.backends.postgresql",
@@ -247,7 +245,9 @@ USE_TZ = True
 
 # --- application ----------------------------------------------------------------------------
 ATLASOS_INVITATION_DAYS = env.int("ATLASOS_INVITATION_DAYS", default=7)
-ATLASOS_CLIENT_IMPORT_MAX_BYTES = env.int("ATLASOS_CLIENT_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+ATLASOS_CLIENT_IMPORT_MAX_BYTES = env.int(
+    "ATLASOS_CLIENT_IMPORT_MAX_BYTES", default=10 * 1024 * 1024
+)
 ATLASOS_CLIENT_IMPORT_MAX_ROWS = env.int("ATLASOS_CLIENT_IMPORT_MAX_ROWS", default=50_000)
 
 LOGGING = {
@@ -255,7 +255,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"practice": {"()": "atlasos.tenancy.logging.PracticeLogFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s practice=%(practice_id)s %(message)s"}
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s practice=%(practice_id)s %(message)s"
+        }
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["practice"]}

@@ -14,9 +14,7 @@ def access_contact(request, code) -> Contact:
 
 
 def access_client_contact(request, code) -> ClientContact:
-    return get_object_or_404(
-        ClientContact.objects.select_related("client", "contact"), code=code
-    )
+    return get_object_or_404(ClientContact.objects.select_related("client", "contact"), code=code)
 
 
 def access_bank_account(request, code) -> BankAccount:

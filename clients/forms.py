@@ -38,6 +38,9 @@ class ClientForm(forms.ModelForm):
         help_text="Separate tags with commas, e.g. retail, VAT cash scheme.",
     )
 
+    company_number = forms.CharField(max_length=14, required=False)
+    vat_number = forms.CharField(label="VAT number", max_length=24, required=False)
+
     class Meta:
         model = Client
         fields = [
@@ -127,14 +130,22 @@ class ClientFilterForm(forms.Form):
     member = forms.ChoiceField(label="Team member", required=False)
     status = forms.ChoiceField(
         required=False,
-        choices=[(ClientStatus.ACTIVE, "Active"), (ClientStatus.ARCHIVED, "Archived"), ("all", "All")],
+        choices=[
+            (ClientStatus.ACTIVE, "Active"),
+            (ClientStatus.ARCHIVED, "Archived"),
+            ("all", "All"),
+        ],
     )
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS])
 
     def __init__(self, *args, practice_id: int, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": "Name, code, company or VAT number", "data-search": ""}
+            {
+                "type": "search",
+                "placeholder": "Name, code, company or VAT number",
+                "data-search": "",
+            }
         )
         self.members = list(team_members(practice_id))
         self.fields["member"].choices = [
@@ -164,12 +175,12 @@ class ClientFilterForm(forms.Form):
             if member == "none":
                 queryset = queryset.filter(preparer__isnull=True, reviewer__isnull=True)
             else:
-                member_id = self.user.pk if member == "me" else next(
-                    (m.pk for m in self.members if str(m.code) == member), None
+                member_id = (
+                    self.user.pk
+                    if member == "me"
+                    else next((m.pk for m in self.members if str(m.code) == member), None)
                 )
-                queryset = queryset.filter(
-                    Q(preparer_id=member_id) | Q(reviewer_id=member_id)
-                )
+                queryset = queryset.filter(Q(preparer_id=member_id) | Q(reviewer_id=member_id))
         return queryset.order_by(self.SORTS.get(data.get("sort") or "name", "name"), "pk")
 
 
@@ -192,13 +203,26 @@ class ContactForm(forms.ModelForm):
 
 
 class BankAccountForm(forms.ModelForm):
+    # Wider than the stored values: people type spaces and dashes, which are stripped.
+    sort_code = forms.CharField(
+        max_length=10, required=False, help_text="UK accounts: sort code and account number."
+    )
+    account_number = forms.CharField(max_length=12, required=False)
+    iban = forms.CharField(
+        label="IBAN", max_length=48, required=False, help_text="Accounts outside the UK."
+    )
+
     class Meta:
         model = BankAccount
-        fields = ["name", "bank_name", "sort_code", "account_number", "iban", "currency", "is_active"]
-        help_texts = {
-            "sort_code": "UK accounts: sort code and account number.",
-            "iban": "Accounts outside the UK: the IBAN.",
-        }
+        fields = [
+            "name",
+            "bank_name",
+            "sort_code",
+            "account_number",
+            "iban",
+            "currency",
+            "is_active",
+        ]
 
     def clean_sort_code(self):
         value = validators.normalise_sort_code(self.cleaned_data["sort_code"])
@@ -229,10 +253,10 @@ class BankAccountForm(forms.ModelForm):
         )
         if self.errors:
             return cleaned
-        if not iban and not (sort_code and number):
-            raise forms.ValidationError(
-                "Give the sort code and account number, or the IBAN."
-            )
         if bool(sort_code) != bool(number):
-            raise forms.ValidationError("A UK account needs both the sort code and the account number.")
+            raise forms.ValidationError(
+                "A UK account needs both the sort code and the account number."
+            )
+        if not iban and not sort_code:
+            raise forms.ValidationError("Give the sort code and account number, or the IBAN.")
         return cleaned

@@ -22,9 +22,7 @@ class Tag(TenantModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                "practice", Lower("name"), name="tag_practice_name_uniq"
-            ),
+            models.UniqueConstraint("practice", Lower("name"), name="tag_practice_name_uniq"),
         ]
 
     def __str__(self) -> str:
@@ -188,7 +186,9 @@ class BankAccount(TenantModel):
     account_number = models.CharField(
         max_length=8, blank=True, validators=[validators.validate_account_number]
     )
-    iban = models.CharField("IBAN", max_length=34, blank=True, validators=[validators.validate_iban])
+    iban = models.CharField(
+        "IBAN", max_length=34, blank=True, validators=[validators.validate_iban]
+    )
     currency = models.CharField(
         max_length=3, default="GBP", validators=[validators.validate_currency]
     )

@@ -105,8 +105,6 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-
-
 class Invitation(TenantModel):
     """An invitation to join a practice's team: a single-use, expiring link."""
 

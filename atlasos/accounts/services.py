@@ -48,7 +48,9 @@ def invite_member(*, practice, invited_by, email: str, role: str, full_name: str
         to=[email],
         reply_to=[invited_by.email],
     )
-    message.attach_alternative(render_to_string("accounts/email/invitation.html", context), "text/html")
+    message.attach_alternative(
+        render_to_string("accounts/email/invitation.html", context), "text/html"
+    )
     transaction.on_commit(message.send)
     return link
 
@@ -112,9 +114,11 @@ def _active_partner_ids(practice_id: int) -> list[int]:
 def change_role(member, role: str) -> None:
     if role not in Role.values:
         raise TeamError("Choose partner, manager or staff.")
-    if member.role == Role.PARTNER and role != Role.PARTNER:
-        if _active_partner_ids(member.practice_id) == [member.pk]:
-            raise TeamError("The practice needs at least one partner: make someone else a partner first.")
+    stepping_down = member.role == Role.PARTNER and role != Role.PARTNER
+    if stepping_down and _active_partner_ids(member.practice_id) == [member.pk]:
+        raise TeamError(
+            "The practice needs at least one partner: make someone else a partner first."
+        )
     member.role = role
     member.save(update_fields=["role"])
 
@@ -123,7 +127,9 @@ def change_role(member, role: str) -> None:
 def deactivate_member(member) -> None:
     """The member can no longer sign in and their sessions end; their history stays."""
     if member.role == Role.PARTNER and _active_partner_ids(member.practice_id) == [member.pk]:
-        raise TeamError("The last partner cannot be deactivated: make someone else a partner first.")
+        raise TeamError(
+            "The last partner cannot be deactivated: make someone else a partner first."
+        )
     member.is_active = False
     member.deactivated_at = timezone.now()
     member.save(update_fields=["is_active", "deactivated_at"])

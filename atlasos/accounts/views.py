@@ -128,27 +128,39 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         problem = "This invitation link is not valid. Check that you copied all of it."
     elif invitation.state != "pending":
         problem = {
-            "accepted": "This invitation has already been used. Sign in with your email and password.",
+            "accepted": "This invitation has already been used. Sign in with your email and "
+            "password.",
             "revoked": "This invitation was withdrawn. Ask your practice to invite you again.",
             "expired": "This invitation has expired. Ask your practice to invite you again.",
         }[invitation.state]
     if problem:
-        return render(request, "accounts/invitation_problem.html", {"problem": problem}, status=410 if invitation else 404)
+        return render(
+            request,
+            "accounts/invitation_problem.html",
+            {"problem": problem},
+            status=410 if invitation else 404,
+        )
     form = AcceptInvitationForm(
         request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
     )
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invitation(
-                token, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
+                token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
             )
         except services.TeamError as exc:
-            return render(request, "accounts/invitation_problem.html", {"problem": exc.message}, status=410)
+            return render(
+                request, "accounts/invitation_problem.html", {"problem": exc.message}, status=410
+            )
         with practice_context(user.practice_id):
             login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
         messages.success(request, f"Welcome to {invitation.practice.name}.")
         return redirect("home")
-    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
 
 
 @partner_required

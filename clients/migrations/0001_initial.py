@@ -10,176 +10,507 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tenancy', '0001_initial'),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Client',
+            name="Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('short_code', models.CharField(help_text='Short and unique in the practice, e.g. ACME01.', max_length=20, validators=[clients.validators.validate_client_code], verbose_name='code')),
-                ('entity_type', models.CharField(choices=[('limited_company', 'Limited company'), ('sole_trader', 'Sole trader'), ('partnership', 'Partnership'), ('llp', 'LLP'), ('trust', 'Trust'), ('charity', 'Charity'), ('individual', 'Individual')], max_length=20)),
-                ('company_number', models.CharField(blank=True, max_length=8, validators=[clients.validators.validate_company_number])),
-                ('vat_number', models.CharField(blank=True, max_length=14, validators=[clients.validators.validate_vat_number], verbose_name='VAT number')),
-                ('vat_frequency', models.CharField(choices=[('none', 'Not VAT registered'), ('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('annual', 'Annual')], default='none', max_length=10, verbose_name='VAT returns')),
-                ('payroll_frequency', models.CharField(choices=[('none', 'No payroll'), ('weekly', 'Weekly'), ('monthly', 'Monthly')], default='none', max_length=10, verbose_name='payroll')),
-                ('year_end_month', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'January'), (2, 'February'), (3, 'March'), (4, 'April'), (5, 'May'), (6, 'June'), (7, 'July'), (8, 'August'), (9, 'September'), (10, 'October'), (11, 'November'), (12, 'December')], null=True, verbose_name='year end month')),
-                ('year_end_day', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year end day')),
-                ('accounting_system', models.CharField(choices=[('xero', 'Xero'), ('quickbooks', 'QuickBooks Online'), ('sage', 'Sage'), ('freeagent', 'FreeAgent'), ('other', 'Other')], default='xero', max_length=12)),
-                ('currency', models.CharField(default='GBP', max_length=3, validators=[clients.validators.validate_currency])),
-                ('notes', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('archived', 'Archived')], default='active', max_length=10)),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('practice', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.practice')),
-                ('preparer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "short_code",
+                    models.CharField(
+                        help_text="Short and unique in the practice, e.g. ACME01.",
+                        max_length=20,
+                        validators=[clients.validators.validate_client_code],
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "entity_type",
+                    models.CharField(
+                        choices=[
+                            ("limited_company", "Limited company"),
+                            ("sole_trader", "Sole trader"),
+                            ("partnership", "Partnership"),
+                            ("llp", "LLP"),
+                            ("trust", "Trust"),
+                            ("charity", "Charity"),
+                            ("individual", "Individual"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "company_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=8,
+                        validators=[clients.validators.validate_company_number],
+                    ),
+                ),
+                (
+                    "vat_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=14,
+                        validators=[clients.validators.validate_vat_number],
+                        verbose_name="VAT number",
+                    ),
+                ),
+                (
+                    "vat_frequency",
+                    models.CharField(
+                        choices=[
+                            ("none", "Not VAT registered"),
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Quarterly"),
+                            ("annual", "Annual"),
+                        ],
+                        default="none",
+                        max_length=10,
+                        verbose_name="VAT returns",
+                    ),
+                ),
+                (
+                    "payroll_frequency",
+                    models.CharField(
+                        choices=[
+                            ("none", "No payroll"),
+                            ("weekly", "Weekly"),
+                            ("monthly", "Monthly"),
+                        ],
+                        default="none",
+                        max_length=10,
+                        verbose_name="payroll",
+                    ),
+                ),
+                (
+                    "year_end_month",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "January"),
+                            (2, "February"),
+                            (3, "March"),
+                            (4, "April"),
+                            (5, "May"),
+                            (6, "June"),
+                            (7, "July"),
+                            (8, "August"),
+                            (9, "September"),
+                            (10, "October"),
+                            (11, "November"),
+                            (12, "December"),
+                        ],
+                        null=True,
+                        verbose_name="year end month",
+                    ),
+                ),
+                (
+                    "year_end_day",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="year end day"
+                    ),
+                ),
+                (
+                    "accounting_system",
+                    models.CharField(
+                        choices=[
+                            ("xero", "Xero"),
+                            ("quickbooks", "QuickBooks Online"),
+                            ("sage", "Sage"),
+                            ("freeagent", "FreeAgent"),
+                            ("other", "Other"),
+                        ],
+                        default="xero",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        default="GBP",
+                        max_length=3,
+                        validators=[clients.validators.validate_currency],
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("archived", "Archived")],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.practice",
+                    ),
+                ),
+                (
+                    "preparer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ClientContact',
+            name="ClientContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('position', models.CharField(blank=True, help_text='e.g. Director', max_length=80)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='client_contacts', to='clients.client')),
-                ('practice', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.practice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "position",
+                    models.CharField(blank=True, help_text="e.g. Director", max_length=80),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="client_contacts",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.practice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['contact__name'],
+                "ordering": ["contact__name"],
             },
         ),
         migrations.CreateModel(
-            name='ClientImport',
+            name="ClientImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('file_name', models.CharField(max_length=255)),
-                ('storage_key', models.CharField(max_length=255)),
-                ('state', models.CharField(choices=[('preview', 'Awaiting confirmation'), ('imported', 'Imported')], default='preview', max_length=10)),
-                ('row_count', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('imported_at', models.DateTimeField(blank=True, null=True)),
-                ('practice', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.practice')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("file_name", models.CharField(max_length=255)),
+                ("storage_key", models.CharField(max_length=255)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("preview", "Awaiting confirmation"), ("imported", "Imported")],
+                        default="preview",
+                        max_length=10,
+                    ),
+                ),
+                ("row_count", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("imported_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.practice",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=150)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('clients', models.ManyToManyField(related_name='contacts', through='clients.ClientContact', to='clients.client')),
-                ('practice', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.practice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=150)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "clients",
+                    models.ManyToManyField(
+                        related_name="contacts",
+                        through="clients.ClientContact",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.practice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='clientcontact',
-            name='contact',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='client_links', to='clients.contact'),
+            model_name="clientcontact",
+            name="contact",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="client_links",
+                to="clients.contact",
+            ),
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=40)),
-                ('practice', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.practice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=40)),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.practice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ClientTag',
+            name="ClientTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='clients.client')),
-                ('practice', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.practice')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='clients.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="clients.client"
+                    ),
+                ),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.practice",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="clients.tag"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='client',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='clients', through='clients.ClientTag', to='clients.tag'),
+            model_name="client",
+            name="tags",
+            field=models.ManyToManyField(
+                blank=True, related_name="clients", through="clients.ClientTag", to="clients.tag"
+            ),
         ),
         migrations.CreateModel(
-            name='BankAccount',
+            name="BankAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(help_text='e.g. Business Current Account', max_length=100)),
-                ('bank_name', models.CharField(max_length=100, verbose_name='bank')),
-                ('sort_code', models.CharField(blank=True, max_length=6, validators=[clients.validators.validate_sort_code])),
-                ('account_number', models.CharField(blank=True, max_length=8, validators=[clients.validators.validate_account_number])),
-                ('iban', models.CharField(blank=True, max_length=34, validators=[clients.validators.validate_iban], verbose_name='IBAN')),
-                ('currency', models.CharField(default='GBP', max_length=3, validators=[clients.validators.validate_currency])),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('practice', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.practice')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bank_accounts', to='clients.client')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "name",
+                    models.CharField(help_text="e.g. Business Current Account", max_length=100),
+                ),
+                ("bank_name", models.CharField(max_length=100, verbose_name="bank")),
+                (
+                    "sort_code",
+                    models.CharField(
+                        blank=True, max_length=6, validators=[clients.validators.validate_sort_code]
+                    ),
+                ),
+                (
+                    "account_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=8,
+                        validators=[clients.validators.validate_account_number],
+                    ),
+                ),
+                (
+                    "iban",
+                    models.CharField(
+                        blank=True,
+                        max_length=34,
+                        validators=[clients.validators.validate_iban],
+                        verbose_name="IBAN",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        default="GBP",
+                        max_length=3,
+                        validators=[clients.validators.validate_currency],
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tenancy.practice",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bank_accounts",
+                        to="clients.client",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-is_active', 'name'],
-                'indexes': [models.Index(fields=['practice', 'client'], name='bankaccount_practice_idx')],
+                "ordering": ["-is_active", "name"],
+                "indexes": [
+                    models.Index(fields=["practice", "client"], name="bankaccount_practice_idx")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(models.F('practice'), django.db.models.functions.text.Lower('email'), condition=models.Q(('email', ''), _negated=True), name='contact_practice_email_uniq'),
+            model_name="contact",
+            constraint=models.UniqueConstraint(
+                models.F("practice"),
+                django.db.models.functions.text.Lower("email"),
+                condition=models.Q(("email", ""), _negated=True),
+                name="contact_practice_email_uniq",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='clientcontact',
-            constraint=models.UniqueConstraint(fields=('practice', 'client', 'contact'), name='clientcontact_practice_uniq'),
+            model_name="clientcontact",
+            constraint=models.UniqueConstraint(
+                fields=("practice", "client", "contact"), name="clientcontact_practice_uniq"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tag',
-            constraint=models.UniqueConstraint(models.F('practice'), django.db.models.functions.text.Lower('name'), name='tag_practice_name_uniq'),
+            model_name="tag",
+            constraint=models.UniqueConstraint(
+                models.F("practice"),
+                django.db.models.functions.text.Lower("name"),
+                name="tag_practice_name_uniq",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='clienttag',
-            constraint=models.UniqueConstraint(fields=('practice', 'client', 'tag'), name='clienttag_practice_uniq'),
+            model_name="clienttag",
+            constraint=models.UniqueConstraint(
+                fields=("practice", "client", "tag"), name="clienttag_practice_uniq"
+            ),
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['practice', 'status', 'name'], name='client_practice_status_idx'),
+            model_name="client",
+            index=models.Index(
+                fields=["practice", "status", "name"], name="client_practice_status_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['practice', 'preparer'], name='client_practice_preparer_idx'),
+            model_name="client",
+            index=models.Index(
+                fields=["practice", "preparer"], name="client_practice_preparer_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['practice', 'reviewer'], name='client_practice_reviewer_idx'),
+            model_name="client",
+            index=models.Index(
+                fields=["practice", "reviewer"], name="client_practice_reviewer_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='client',
-            constraint=models.UniqueConstraint(fields=('practice', 'short_code'), name='client_practice_code_uniq'),
+            model_name="client",
+            constraint=models.UniqueConstraint(
+                fields=("practice", "short_code"), name="client_practice_code_uniq"
+            ),
         ),
         atlasos.tenancy.operations.EnableRowLevelSecurity("client"),
         atlasos.tenancy.operations.EnableRowLevelSecurity("clientcontact"),
@@ -189,4 +520,3 @@ class Migration(migrations.Migration):
         atlasos.tenancy.operations.EnableRowLevelSecurity("clienttag"),
         atlasos.tenancy.operations.EnableRowLevelSecurity("bankaccount"),
     ]
-

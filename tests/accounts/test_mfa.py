@@ -35,7 +35,9 @@ def test_sign_in_asks_for_the_code_once_totp_is_on(client, mfa_practice, staff):
     from allauth.mfa.totp.internal.auth import TOTP
 
     TOTP.activate(staff, "JBSWY3DPEHPK3PXP")
-    response = client.post("/accounts/login/", {"login": staff.email, "password": "correct-horse-battery"})
+    response = client.post(
+        "/accounts/login/", {"login": staff.email, "password": "correct-horse-battery"}
+    )
     assert response["Location"] == "/accounts/2fa/authenticate/"
     assert "_auth_user_id" not in client.session
 

@@ -1,6 +1,6 @@
 import re
-from html import escape
 from datetime import timedelta
+from html import escape
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -151,9 +151,7 @@ def test_a_partner_can_step_down_when_another_remains(partner_client, partner, p
     assert partner.role == Role.MANAGER
 
 
-def test_deactivating_a_member_ends_their_sessions_and_keeps_their_history(
-    partner_client, staff
-):
+def test_deactivating_a_member_ends_their_sessions_and_keeps_their_history(partner_client, staff):
     theirs = sign_in(HttpClient(), staff, reauthenticate=False)
     assert theirs.get("/clients/").status_code == 200
     response = partner_client.post(f"/settings/team/{staff.code}/deactivate/")

@@ -36,7 +36,9 @@ class Route:
     @property
     def code_converters(self) -> dict:
         return {
-            arg: conv for arg, conv in self.converters.items() if conv.__class__ in CODE_CONVERTERS.values()
+            arg: conv
+            for arg, conv in self.converters.items()
+            if conv.__class__ in CODE_CONVERTERS.values()
         }
 
     def __str__(self) -> str:

@@ -57,7 +57,7 @@ def snapshot(practice_id: int) -> dict:
 
 
 def make_object(route, practice):
-    (arg, converter), = route.code_converters.items()
+    ((arg, converter),) = route.code_converters.items()
     factory = FACTORIES.get(converter.model_label)
     assert factory, f"add a factory for {converter.model_label} to tests/factories.py FACTORIES"
     return arg, factory(practice=practice)

@@ -25,9 +25,7 @@ def test_tenant_models_are_found():
 @pytest.mark.django_db
 def test_test_role_is_neither_superuser_nor_bypassrls():
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
-        )
+        cursor.execute("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
         superuser, bypass = cursor.fetchone()
     assert superuser is False, "tests must not run as a superuser: RLS would be bypassed"
     assert bypass is False, "tests must not run as a BYPASSRLS role"
@@ -101,13 +99,16 @@ def test_unscoped_sees_every_practice(rows_in_two_practices):
 def test_writing_a_row_into_another_practice_is_refused_by_the_database(rows_in_two_practices):
     mine, theirs = rows_in_two_practices
     with practice_context(mine.pk):
-        with pytest.raises(DatabaseError, match="row-level security"):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO clients_tag (practice_id, code, name) "
-                    "VALUES (%s, gen_random_uuid(), 'smuggled')",
-                    [theirs.pk],
-                )
+        with (
+            pytest.raises(DatabaseError, match="row-level security"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(
+                "INSERT INTO clients_tag (practice_id, code, name) "
+                "VALUES (%s, gen_random_uuid(), 'smuggled')",
+                [theirs.pk],
+            )
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE clients_client SET name = 'hijacked' WHERE practice_id = %s", [theirs.pk]

@@ -30,7 +30,9 @@ def two_practices_clients(practice, other_practice):
         pytest.param(lambda qs: qs.update(name="x"), id="update"),
         pytest.param(lambda qs: qs.delete(), id="delete"),
         pytest.param(lambda qs: list(qs.iterator()), id="iterator"),
-        pytest.param(lambda qs: qs.aggregate(n=__import__("django").db.models.Count("pk")), id="aggregate"),
+        pytest.param(
+            lambda qs: qs.aggregate(n=__import__("django").db.models.Count("pk")), id="aggregate"
+        ),
         pytest.param(lambda qs: list(qs.values_list("name", flat=True)), id="values_list"),
     ],
 )

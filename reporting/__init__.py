@@ -1,0 +1,3 @@
+"""Trial balance import and management accounts (a later issue).
+
+Not installed yet: this package holds no code until its issue lands."""
