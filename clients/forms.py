@@ -140,12 +140,9 @@ class ClientFilterForm(forms.Form):
 
     def __init__(self, *args, practice_id: int, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs.update(
-            {
-                "type": "search",
-                "placeholder": "Name, code, company or VAT number",
-                "data-search": "",
-            }
+            {"placeholder": "Name, code, company or VAT number", "data-search": ""}
         )
         self.members = list(team_members(practice_id))
         self.fields["member"].choices = [

@@ -105,8 +105,9 @@ def parse_year_end(text: str) -> tuple[int | None, int | None]:
     if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})", text):
         return int(m.group(2)), int(m.group(1))
     if m := re.fullmatch(r"(\d{1,2})\s+([A-Za-z]+)", text):
-        name = m.group(2).lower()
+        word = m.group(2).lower()
         for number in range(1, 13):
-            if calendar.month_name[number].lower().startswith(name[:3]) and len(name) >= 3:
+            name = calendar.month_name[number].lower()
+            if len(word) >= 3 and name.startswith(word):
                 return number, int(m.group(1))
     raise ValidationError("Write the year end as day/month, e.g. 31/03 or 31 March.")

@@ -47,7 +47,10 @@ def client_list(request: HttpRequest) -> HttpResponse:
         "sort_query": sort_query.urlencode(),
         "sort": form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else "",
     }
-    if request.htmx and not request.htmx.boosted:
+    # A live search swaps the results (and, out of band, the count and the export link); a
+    # history restore or a boosted link needs the whole page.
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+        context["oob"] = True
         return render(request, "clients/client_list.html#results", context)
     return render(request, "clients/client_list.html", context)
 

@@ -1,3 +1,3 @@
-"""The six-stage monthly cycle: packs, checklists, recurrence, calendar, task board (issue 3 onwards).
+"""The six-stage monthly cycle: packs, checklists, recurrence, calendar, task board.
 
-Not installed yet: this package holds no code until its issue lands."""
+Not installed yet: this package holds no code until its issue (3) lands."""

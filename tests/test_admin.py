@@ -9,7 +9,9 @@ def superuser(db):
     return UserFactory(practice=None, role="", is_superuser=True, is_staff=True)
 
 
-def test_platform_admin_sees_every_practice_in_the_admin(client, superuser, practice, other_practice):
+def test_platform_admin_sees_every_practice_in_the_admin(
+    client, superuser, practice, other_practice
+):
     ClientFactory(practice=practice, name="First Practice Client")
     ClientFactory(practice=other_practice, name="Second Practice Client")
     sign_in(client, superuser, reauthenticate=False)
