@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "atlasos.tenancy",
     "atlasos.accounts",
     "clients",
+    "templates_engine",
+    "tasks",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +125,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
 # Periodic work is a beat job that queries what is due; never a long countdown.
 CELERY_BEAT_SCHEDULE = {
+    "create-due-packs": {
+        "task": "tasks.create_due_packs",
+        "schedule": 60 * 60,
+    },
     "purge-stale-client-imports": {
         "task": "clients.tasks.purge_stale_imports",
         "schedule": 60 * 60,

@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("atlasos.accounts.urls")),
     path("", include("clients.urls")),
+    path("", include("templates_engine.urls")),
+    path("", include("tasks.urls")),
 ]
 
 handler403 = "atlasos.views.error_403"

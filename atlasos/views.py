@@ -19,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("account_login")
     if request.user.is_practice_staff:
-        return redirect("client_list")
+        return redirect("my_work")
     return render(request, "no_practice.html", status=403)
 
 

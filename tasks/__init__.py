@@ -1,3 +1,1 @@
-"""The six-stage monthly cycle: packs, checklists, recurrence, calendar, task board.
-
-Not installed yet: this package holds no code until its issue (3) lands."""
+"""The six-stage monthly cycle: packs, checklists, recurrence, stage logic and status."""

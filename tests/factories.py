@@ -141,3 +141,112 @@ FACTORIES = {
     "clients.Tag": TagFactory,
     "clients.ClientTag": ClientTagFactory,
 }
+
+
+# --- task templates and packs -----------------------------------------------------------------
+
+
+class TaskTemplateFactory(TenantFactory):
+    class Meta:
+        model = "templates_engine.TaskTemplate"
+
+    name = factory.Sequence(lambda n: f"Template {n}")
+
+
+class TemplateItemFactory(TenantFactory):
+    class Meta:
+        model = "templates_engine.TemplateItem"
+
+    template = factory.SubFactory(TaskTemplateFactory, practice=factory.SelfAttribute("..practice"))
+    stage = "collect"
+    title = factory.Sequence(lambda n: f"Checklist item {n}")
+    position = factory.Sequence(lambda n: (n + 1) * 10)
+
+
+class ClientTemplateFactory(TenantFactory):
+    class Meta:
+        model = "templates_engine.ClientTemplate"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    template = factory.SubFactory(TaskTemplateFactory, practice=factory.SelfAttribute("..practice"))
+
+
+class ClientExtraItemFactory(TenantFactory):
+    class Meta:
+        model = "templates_engine.ClientExtraItem"
+
+    client_template = factory.SubFactory(
+        ClientTemplateFactory, practice=factory.SelfAttribute("..practice")
+    )
+    stage = "prepare"
+    title = "Board pack"
+
+
+class ClientDisabledItemFactory(TenantFactory):
+    class Meta:
+        model = "templates_engine.ClientDisabledItem"
+
+    client_template = factory.SubFactory(
+        ClientTemplateFactory, practice=factory.SelfAttribute("..practice")
+    )
+    template_item = factory.SubFactory(
+        TemplateItemFactory,
+        practice=factory.SelfAttribute("..practice"),
+        template=factory.SelfAttribute("..client_template.template"),
+        mandatory=False,
+    )
+
+
+def _due(offset_days: int):
+    return factory.LazyAttribute(lambda o: o.period + timezone.timedelta(days=31 + offset_days))
+
+
+class PackFactory(TenantFactory):
+    class Meta:
+        model = "tasks.Pack"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    template = factory.SubFactory(TaskTemplateFactory, practice=factory.SelfAttribute("..practice"))
+    period = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    recurrence = "monthly"
+    collect_due = _due(5)
+    capture_due = _due(8)
+    reconcile_due = _due(10)
+    prepare_due = _due(12)
+    review_due = _due(14)
+    deliver_due = _due(15)
+    current_stage = "collect"
+    current_due = factory.SelfAttribute("collect_due")
+
+
+class PackItemFactory(TenantFactory):
+    class Meta:
+        model = "tasks.PackItem"
+
+    pack = factory.SubFactory(PackFactory, practice=factory.SelfAttribute("..practice"))
+    stage = "collect"
+    title = factory.Sequence(lambda n: f"Pack item {n}")
+    position = factory.Sequence(lambda n: (n + 1) * 10)
+
+
+class PackEventFactory(TenantFactory):
+    class Meta:
+        model = "tasks.PackEvent"
+
+    pack = factory.SubFactory(PackFactory, practice=factory.SelfAttribute("..practice"))
+    action = "created"
+    created_at = factory.LazyFunction(timezone.now)
+
+
+FACTORIES.update(
+    {
+        "templates_engine.TaskTemplate": TaskTemplateFactory,
+        "templates_engine.TemplateItem": TemplateItemFactory,
+        "templates_engine.ClientTemplate": ClientTemplateFactory,
+        "templates_engine.ClientExtraItem": ClientExtraItemFactory,
+        "templates_engine.ClientDisabledItem": ClientDisabledItemFactory,
+        "tasks.Pack": PackFactory,
+        "tasks.PackItem": PackItemFactory,
+        "tasks.PackEvent": PackEventFactory,
+    }
+)

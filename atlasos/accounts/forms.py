@@ -47,4 +47,4 @@ class AcceptInvitationForm(forms.Form):
 class PracticeSettingsForm(forms.ModelForm):
     class Meta:
         model = Practice
-        fields = ["name", "country", "timezone", "require_mfa"]
+        fields = ["name", "country", "timezone", "pack_release_offset", "require_mfa"]

@@ -41,6 +41,7 @@ def team(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "invite_form": InviteForm(),
             "role_choices": RoleForm.base_fields["role"].choices,
+            "nav": "settings",
         },
     )
 
@@ -64,7 +65,7 @@ def team_invite(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("team")
-    return render(request, "accounts/team_invite.html", {"form": form})
+    return render(request, "accounts/team_invite.html", {"form": form, "nav": "settings"})
 
 
 @partner_required
@@ -172,4 +173,4 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Practice settings saved.")
         return redirect("practice_settings")
-    return render(request, "accounts/practice_settings.html", {"form": form})
+    return render(request, "accounts/practice_settings.html", {"form": form, "nav": "settings"})

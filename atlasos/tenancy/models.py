@@ -29,6 +29,11 @@ class Practice(models.Model):
         default=False,
         help_text="Every team member must set up an authenticator app before using AtlasOS.",
     )
+    pack_release_offset = models.PositiveSmallIntegerField(
+        "packs appear after",
+        default=0,
+        help_text="Working days after the first working day after a period ends (0: that day).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,33 @@
+"""Celery jobs of the cycle. Thin wrappers: the work is in ``tasks.recurrence``."""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from atlasos.tenancy.context import practice_context, unscoped
+from atlasos.tenancy.models import Practice
+from tasks.recurrence import ensure_packs
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="tasks.create_due_packs")
+def create_due_packs() -> int:
+    """Hourly beat job: every practice gets the packs now due.
+
+    1. List the practices (outside any one practice, so inside ``unscoped``).
+    2. For each, inside its context, create the missing packs (idempotent, see ensure_packs).
+    A failure in one practice is logged and does not stop the others; the next hour retries it.
+    """
+    now = timezone.now()
+    with unscoped("beat: create due packs for every practice"):
+        practices = list(Practice.objects.all())
+    created = 0
+    for practice in practices:
+        with practice_context(practice.pk):
+            try:
+                created += ensure_packs(practice, now).packs_created
+            except Exception:
+                logger.exception("recurrence failed for practice %s", practice.pk)
+    return created
