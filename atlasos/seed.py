@@ -12,9 +12,11 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from schwifty import IBAN
 
 from atlasos.accounts.models import Role
+from atlasos.seed_cycle import seed_cycle
 from atlasos.tenancy.context import practice_context
 from atlasos.tenancy.models import Practice
 from clients.choices import AccountingSystem, EntityType, PayrollFrequency, VatFrequency
@@ -230,7 +232,9 @@ def slugify_domain(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "practice"
 
 
-def seed_practice(*, name: str, email: str, password: str, clients: int) -> SeedResult:
+def seed_practice(
+    *, name: str, email: str, password: str, clients: int, history: int = 12
+) -> SeedResult:
     """Create the practice with its team and clients; a second run for the same practice
     changes nothing."""
     started = time.perf_counter()
@@ -245,7 +249,8 @@ def seed_practice(*, name: str, email: str, password: str, clients: int) -> Seed
         practice = Practice.objects.create(name=name)
         with practice_context(practice.pk):
             team = _seed_team(practice, email, password)
-            _seed_clients(rng, team, clients)
+            seeded = _seed_clients(rng, team, clients)
+            seed_cycle(rng, practice, seeded, timezone.now(), history=history)
     return SeedResult(practice, True, time.perf_counter() - started, clients)
 
 
@@ -271,7 +276,7 @@ def _company_number(rng: random.Random) -> str:
     return prefix + "".join(rng.choice("0123456789") for _ in range(digits))
 
 
-def _seed_clients(rng: random.Random, team: list, count: int) -> None:
+def _seed_clients(rng: random.Random, team: list, count: int) -> list[Client]:
     preparers = [u for u in team if u.role in (Role.STAFF, Role.MANAGER)]
     reviewers = [u for u in team if u.role in (Role.PARTNER, Role.MANAGER)]
     types, weights = zip(*ENTITY_WEIGHTS, strict=True)
@@ -405,3 +410,4 @@ def _seed_clients(rng: random.Random, team: list, count: int) -> None:
                 )
             )
     BankAccount.objects.bulk_create(accounts, batch_size=2000)
+    return clients

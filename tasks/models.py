@@ -28,7 +28,7 @@ class Pack(TenantModel):
 
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="packs")
     template = models.ForeignKey(
-        "templates_engine.TaskTemplate", on_delete=models.PROTECT, related_name="packs"
+        "templates_engine.TaskTemplate", on_delete=models.RESTRICT, related_name="packs"
     )
     period = models.DateField(help_text="First day of the period the pack covers.")
     recurrence = models.CharField(max_length=10, choices=Recurrence.choices)

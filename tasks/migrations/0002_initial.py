@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             model_name="pack",
             name="template",
             field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
+                on_delete=django.db.models.deletion.RESTRICT,
                 related_name="packs",
                 to="templates_engine.tasktemplate",
             ),

@@ -11,12 +11,17 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="partner@harbour.example.com")
         parser.add_argument("--password", default="harbour-demo-2026")
         parser.add_argument("--clients", type=int, default=40)
+        parser.add_argument(
+            "--history", type=int, default=12, help="Past periods of packs to create."
+        )
 
-    def handle(self, *args, practice, email, password, clients, **options):
+    def handle(self, *args, practice, email, password, clients, history, **options):
         if clients < 0:
             raise CommandError("--clients cannot be negative.")
         try:
-            result = seed_practice(name=practice, email=email, password=password, clients=clients)
+            result = seed_practice(
+                name=practice, email=email, password=password, clients=clients, history=history
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if result.created:
