@@ -18,6 +18,7 @@ def refresh_progress(pack: Pack, *, actor=None, now: datetime, automatic: bool =
         .values("stage")
         .annotate(
             open_mandatory=Count("pk", filter=Q(mandatory=True, done_at__isnull=True)),
+            mandatory=Count("pk", filter=Q(mandatory=True)),
             done=Count("pk", filter=Q(done_at__isnull=False)),
         )
     )
@@ -39,9 +40,18 @@ def refresh_progress(pack: Pack, *, actor=None, now: datetime, automatic: bool =
             )
         )
 
+    mandatory_by_stage = {row["stage"]: row["mandatory"] for row in rows}
+    earlier_complete = True
     for stage in STAGES:
         field = f"{stage}_done_at"
-        complete = open_by_stage.get(stage, 0) == 0
+        # A stage with no mandatory items has nothing to wait for of its own: it completes
+        # when the stages before it have, so an empty review or deliver stage cannot
+        # complete a pack on the first tick.
+        if mandatory_by_stage.get(stage, 0):
+            complete = open_by_stage.get(stage, 0) == 0
+        else:
+            complete = earlier_complete
+        earlier_complete = earlier_complete and complete
         was_complete = getattr(pack, field) is not None
         if complete and not was_complete:
             setattr(pack, field, now)

@@ -144,7 +144,7 @@ def ensure_packs(
                     pack=pack,
                     action=PackEvent.Action.CREATED,
                     automatic=True,
-                    detail=f"{pack.period.strftime('%B %Y')} pack created by the recurrence",
+                    detail=f"{pack.period_label} pack created by the recurrence",
                     created_at=now,
                 )
                 for pack in packs

@@ -38,3 +38,69 @@
     });
   });
 })();
+
+// Task templates and the client list's bulk assignment.
+(function () {
+  "use strict";
+
+  // htmx copies the style attribute of elements kept across a swap; the browser may have put
+  // an empty one on form fields, and setting it breaks the CSP (style-src-attr). Nothing here
+  // uses inline styles, so the style attribute is not settled.
+  if (window.htmx) {
+    htmx.config.attributesToSettle = htmx.config.attributesToSettle.filter(function (name) {
+      return name !== "style";
+    });
+  }
+
+  // A data-confirm form that also posts through htmx: when the question above was declined
+  // (the submit is cancelled), stop the event before it reaches htmx's own listener.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (event.defaultPrevented && form.hasAttribute && form.hasAttribute("data-confirm")) {
+      event.stopPropagation();
+    }
+  }, true);
+
+  // Select-all checkbox: <input type="checkbox" data-select-all="clients"> ticks every
+  // name="clients" box of its form (the client list's bulk assignment).
+  document.addEventListener("change", function (event) {
+    const box = event.target;
+    if (!box.matches) return;
+    const form = box.form;
+    if (!form) return;
+    if (box.matches("[data-select-all]")) {
+      const name = box.getAttribute("data-select-all");
+      form.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (item) {
+        item.checked = box.checked;
+      });
+      return;
+    }
+    const all = form.querySelector('[data-select-all="' + box.name + '"]');
+    if (!all) return;
+    const boxes = Array.from(form.querySelectorAll('input[type="checkbox"][name="' + box.name + '"]'));
+    const ticked = boxes.filter(function (item) { return item.checked; }).length;
+    all.checked = ticked === boxes.length;
+    all.indeterminate = ticked > 0 && ticked < boxes.length;
+  });
+
+  // After an htmx swap (moving a checklist item up or down), put the focus back on the control
+  // that had it, found by its id in the new content; an item moved to the top or bottom has
+  // that button disabled, so its other move button takes the focus.
+  let focusedId = null;
+  document.addEventListener("htmx:beforeRequest", function () {
+    const active = document.activeElement;
+    focusedId = active && active.id ? active.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!focusedId || document.activeElement !== document.body) return;
+    let again = document.getElementById(focusedId);
+    if (again && again.disabled) {
+      const other = focusedId.replace(/^(up|down)-/, function (_m, way) {
+        return (way === "up" ? "down" : "up") + "-";
+      });
+      again = document.getElementById(other);
+    }
+    focusedId = null;
+    if (again && !again.disabled) again.focus();
+  });
+})();

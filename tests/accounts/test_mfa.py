@@ -46,7 +46,13 @@ def test_partner_makes_two_factor_compulsory(client, practice, partner):
     sign_in(client, partner)
     response = client.post(
         "/settings/practice/",
-        {"name": practice.name, "country": "GB", "timezone": "Europe/London", "require_mfa": "on"},
+        {
+            "name": practice.name,
+            "country": "GB",
+            "timezone": "Europe/London",
+            "pack_release_offset": "0",
+            "require_mfa": "on",
+        },
     )
     assert response.status_code == 302
     practice.refresh_from_db()

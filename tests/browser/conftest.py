@@ -160,14 +160,17 @@ def page(request, playwright_browser, live_server, settings, browser_log):
 
 @pytest.fixture
 def log_in(page):
-    """Sign in through the real login form; returns the page on the start page (/clients/)."""
+    """Sign in through the real login form, land on the start page (My work), then open
+    ``then`` (the client list by default)."""
 
-    def log_in(user, password: str = PASSWORD):
+    def log_in(user, password: str = PASSWORD, then: str = "/clients/"):
         page.goto("/accounts/login/")
         page.get_by_label("Email", exact=True).fill(user.email)
         page.get_by_label("Password", exact=True).fill(password)
         page.get_by_role("button", name="Sign in").click()
-        expect(page).to_have_url(re.compile(r"/clients/$"))
+        expect(page).to_have_url(re.compile(r"/my-work/$"))
+        if then:
+            page.goto(then)
         return page
 
     return log_in

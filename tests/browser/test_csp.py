@@ -67,6 +67,9 @@ def test_pages_run_under_the_policy_without_violations(
 
     # The team page (partners only).
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
+    expect(page).to_have_url(re.compile(r"/settings/templates/$"))
+    assert_htmx_loaded(page)
+    page.get_by_role("navigation", name="Settings").get_by_role("link", name="Team").click()
     expect(page).to_have_url(re.compile(r"/settings/team/$"))
     expect(page.get_by_text("Helen Marsh").first).to_be_visible()
     assert_htmx_loaded(page)

@@ -237,7 +237,8 @@ def test_client_page_shows_its_tabs(manager_client, practice):
     client = ClientFactory(practice=practice, name="Tabbed Ltd")
     page = manager_client.get(f"/clients/{client.code}/").content.decode()
     assert "Contacts" in page and "Bank accounts" in page
-    assert "Packs" not in page  # later issues add their tabs when they exist
+    assert "Packs" in page and "Templates" in page
+    assert "Documents" not in page  # later issues add their tabs when they exist
 
 
 def test_member_of_no_practice_is_not_staff(client, db):

@@ -141,3 +141,20 @@ def test_history_survives_a_template_change(pack, practice):
         first.save()
     assert pack.items.filter(title=title).exists()
     assert not pack.items.filter(title="Renamed in the template").exists()
+
+
+def test_an_empty_stage_waits_for_the_stages_before_it(practice, staff, manager):
+    client = ClientFactory(practice=practice, preparer=staff, reviewer=manager)
+    with practice_context(practice.pk):
+        template = TaskTemplate.objects.create(name="No review or delivery items")
+        template.items.create(stage="collect", title="Statements", practice=practice)
+        template.items.create(stage="capture", title="Captured", practice=practice)
+        ClientTemplate.objects.create(client=client, template=template)
+        ensure_packs(practice, datetime(2026, 11, 25, 9, tzinfo=ZoneInfo("Europe/London")))
+        pack = Pack.objects.get(client=client)
+        set_item_done(pack.items.get(stage="collect"), staff, True)
+        pack.refresh_from_db()
+        assert pack.completed_at is None and pack.current_stage == "capture"
+        set_item_done(pack.items.get(stage="capture"), staff, True)
+        pack.refresh_from_db()
+        assert pack.completed_at is not None

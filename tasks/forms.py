@@ -1,0 +1,100 @@
+import uuid
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from atlasos.accounts.models import REVIEWER_ROLES
+from clients.forms import MemberChoiceField, team_members
+
+User = get_user_model()
+
+REVIEWER_HELP = "A partner or manager who does not prepare the pack."
+REVIEWER_INVALID = "Choose a partner or manager of the practice as reviewer."
+PREPARER_INVALID = "Choose a member of the practice's team as preparer."
+
+
+class PackReassignForm(forms.Form):
+    """Who prepares and who reviews one pack (partners and managers only)."""
+
+    preparer = MemberChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Nobody",
+        error_messages={"invalid_choice": PREPARER_INVALID},
+    )
+    reviewer = MemberChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Nobody",
+        help_text=REVIEWER_HELP,
+        error_messages={"invalid_choice": REVIEWER_INVALID},
+    )
+
+    def __init__(self, *args, practice_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preparer"].queryset = team_members(practice_id)
+        self.fields["reviewer"].queryset = team_members(practice_id, REVIEWER_ROLES)
+
+    def clean(self):
+        cleaned = super().clean()
+        preparer, reviewer = cleaned.get("preparer"), cleaned.get("reviewer")
+        if preparer is not None and preparer == reviewer:
+            # The tick rules refuse a preparer's review, so the pack could never be reviewed.
+            self.add_error("reviewer", "The preparer cannot also review the pack.")
+        return cleaned
+
+
+class BulkReassignForm(forms.Form):
+    """A new preparer and/or reviewer for the packs ticked in a list."""
+
+    preparer = MemberChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Leave unchanged",
+        error_messages={"invalid_choice": PREPARER_INVALID},
+    )
+    reviewer = MemberChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Leave unchanged",
+        help_text=REVIEWER_HELP,
+        error_messages={"invalid_choice": REVIEWER_INVALID},
+    )
+
+    def __init__(self, *args, practice_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preparer"].queryset = team_members(practice_id)
+        self.fields["reviewer"].queryset = team_members(practice_id, REVIEWER_ROLES)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("preparer") or cleaned.get("reviewer")):
+            raise forms.ValidationError("Choose a new preparer, a new reviewer, or both.")
+        return cleaned
+
+
+def pack_codes(values: list[str]) -> list[uuid.UUID]:
+    """The well-formed pack codes among the posted values; anything else is ignored."""
+    codes = []
+    for value in values:
+        try:
+            codes.append(uuid.UUID(value))
+        except (TypeError, ValueError):
+            continue
+    return codes
+
+
+class MyWorkFilterForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("", "Packs I prepare or review"),
+            ("preparer", "Packs I prepare"),
+            ("reviewer", "Packs I review"),
+        ],
+    )
+
+    @property
+    def role_value(self) -> str:
+        return self.cleaned_data.get("role", "") if self.is_valid() else ""

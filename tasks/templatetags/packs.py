@@ -1,0 +1,37 @@
+"""Template tags for packs: the status badge, used everywhere a pack appears."""
+
+from django import template
+from django.utils.html import format_html
+
+from tasks.stages import Stage
+from tasks.status import Status
+
+register = template.Library()
+
+# Colour is never the only signal (UI.md): every badge carries its icon and its word.
+STATUS_ICONS = {
+    Status.COMPLETE: "✓",  # check
+    Status.ON_TRACK: "→",  # arrow
+    Status.IN_PROGRESS: "◷",  # clock
+    Status.OVERDUE: "!",  # exclamation
+    Status.NOT_STARTED: "○",  # circle
+}
+
+
+@register.simple_tag
+def status_badge(status) -> str:
+    """``{% status_badge pack.status %}``: the status word with its icon, in its colour."""
+    status = Status(status)
+    return format_html(
+        '<span class="badge badge-{}"><span class="badge-icon" aria-hidden="true">{}</span>{}'
+        "</span>",
+        status.value,
+        STATUS_ICONS[status],
+        status.label,
+    )
+
+
+@register.filter
+def stage_label(stage: str) -> str:
+    """ "reconcile" → "Reconcile bank"; "" (a pack with every stage complete) → "—"."""
+    return Stage(stage).label if stage else "—"
