@@ -16,6 +16,7 @@ os.environ.setdefault("DEBUG", "true")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=2000)
+    parser.add_argument("--history", type=int, default=12, help="past periods of packs")
     args = parser.parse_args()
 
     import django
@@ -28,20 +29,27 @@ def main() -> None:
     from atlasos.tenancy.context import practice_context, unscoped
     from atlasos.tenancy.models import Practice
     from clients.models import BankAccount, Client, Contact
+    from tasks.models import Pack
 
     call_command("migrate", verbosity=0)
     name = f"Bench Practice {uuid.uuid4().hex[:8]}"
     email = f"bench-{uuid.uuid4().hex[:8]}@bench.example.com"
-    print(f"database: {connection.vendor}; clients: {args.clients}")
+    print(f"database: {connection.vendor}; clients: {args.clients}; history: {args.history}")
     try:
         first = seed_practice(
-            name=name, email=email, password="bench-password", clients=args.clients
+            name=name,
+            email=email,
+            password="bench-password",
+            clients=args.clients,
+            history=args.history,
         )
         with practice_context(first.practice.pk):
             counts = (Client.objects.count(), Contact.objects.count(), BankAccount.objects.count())
+            packs = Pack.objects.count()
         print(
             f"seed, first run:  {first.seconds:7.2f} s  "
-            f"({counts[0]} clients, {counts[1]} contacts, {counts[2]} bank accounts)"
+            f"({counts[0]} clients, {counts[1]} contacts, {counts[2]} bank accounts, "
+            f"{packs} packs)"
         )
         started = time.perf_counter()
         second = seed_practice(

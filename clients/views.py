@@ -66,7 +66,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/client_form.html", {"form": form, "nav": "clients"})
 
 
-def _client_tabs(client: Client) -> dict:
+def client_tab_context(client: Client) -> dict:
     counts = Client.objects.filter(pk=client.pk).aggregate(
         contacts=Count("client_contacts", distinct=True),
         bank_accounts=Count("bank_accounts", distinct=True),
@@ -77,7 +77,7 @@ def _client_tabs(client: Client) -> dict:
 @staff_required
 def client_detail(request: HttpRequest, code) -> HttpResponse:
     client = access_client(request, code)
-    context = _client_tabs(client)
+    context = client_tab_context(client)
     context.update(tab="overview", tags=list(client.tags.order_by("name")))
     return render(request, "clients/client_detail.html", context)
 
@@ -134,7 +134,7 @@ def client_contacts(request: HttpRequest, code) -> HttpResponse:
         .select_related("contact")
         .annotate(client_count=Count("contact__client_links"))
     )
-    context = _client_tabs(client)
+    context = client_tab_context(client)
     context.update(tab="contacts", links=links, form=form)
     return render(request, "clients/client_contacts.html", context)
 
@@ -175,7 +175,7 @@ def client_bank_accounts(request: HttpRequest, code) -> HttpResponse:
         account = services.save_bank_account(form, client)
         messages.success(request, f"{account.name} added to {client.name}.")
         return redirect("client_bank_accounts", client.code)
-    context = _client_tabs(client)
+    context = client_tab_context(client)
     context.update(
         tab="bank_accounts", accounts=BankAccount.objects.filter(client=client), form=form
     )

@@ -13,19 +13,20 @@ REVIEWER_INVALID = "Choose a partner or manager of the practice as reviewer."
 PREPARER_INVALID = "Choose a member of the practice's team as preparer."
 
 
-class PackReassignForm(forms.Form):
-    """Who prepares and who reviews one pack (partners and managers only)."""
+class PeopleForm(forms.Form):
+    """A preparer and a reviewer chosen from the practice's team (partners and managers only
+    may review). ``EMPTY_LABEL`` names what leaving a field blank means."""
+
+    EMPTY_LABEL = "Nobody"
 
     preparer = MemberChoiceField(
         queryset=User.objects.none(),
         required=False,
-        empty_label="Nobody",
         error_messages={"invalid_choice": PREPARER_INVALID},
     )
     reviewer = MemberChoiceField(
         queryset=User.objects.none(),
         required=False,
-        empty_label="Nobody",
         help_text=REVIEWER_HELP,
         error_messages={"invalid_choice": REVIEWER_INVALID},
     )
@@ -34,6 +35,12 @@ class PackReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["preparer"].queryset = team_members(practice_id)
         self.fields["reviewer"].queryset = team_members(practice_id, REVIEWER_ROLES)
+        for name in ("preparer", "reviewer"):
+            self.fields[name].empty_label = self.EMPTY_LABEL
+
+
+class PackReassignForm(PeopleForm):
+    """Who prepares and who reviews one pack (partners and managers only)."""
 
     def clean(self):
         cleaned = super().clean()
@@ -44,27 +51,10 @@ class PackReassignForm(forms.Form):
         return cleaned
 
 
-class BulkReassignForm(forms.Form):
+class BulkReassignForm(PeopleForm):
     """A new preparer and/or reviewer for the packs ticked in a list."""
 
-    preparer = MemberChoiceField(
-        queryset=User.objects.none(),
-        required=False,
-        empty_label="Leave unchanged",
-        error_messages={"invalid_choice": PREPARER_INVALID},
-    )
-    reviewer = MemberChoiceField(
-        queryset=User.objects.none(),
-        required=False,
-        empty_label="Leave unchanged",
-        help_text=REVIEWER_HELP,
-        error_messages={"invalid_choice": REVIEWER_INVALID},
-    )
-
-    def __init__(self, *args, practice_id: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["preparer"].queryset = team_members(practice_id)
-        self.fields["reviewer"].queryset = team_members(practice_id, REVIEWER_ROLES)
+    EMPTY_LABEL = "Leave unchanged"
 
     def clean(self):
         cleaned = super().clean()

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from atlasos.accounts.decorators import manager_required, partner_required, staff_required
 from clients.access import access_client
-from clients.views import _client_tabs
+from clients.views import client_tab_context
 from tasks import services
 from tasks.access import access_pack, access_pack_item
 from tasks.forms import BulkReassignForm, MyWorkFilterForm, PackReassignForm, pack_codes
@@ -224,7 +224,7 @@ def client_packs(request: HttpRequest, code) -> HttpResponse:
     client = access_client(request, code)
     page = Paginator(client_pack_list(client), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = with_status(page.object_list, Clock.for_practice(request.user.practice))
-    context = _client_tabs(client)
+    context = client_tab_context(client)
     context.update(tab="packs", page=page, can_reassign=_can_reassign(request.user))
     if context["can_reassign"]:
         context["bulk_form"] = BulkReassignForm(practice_id=request.user.practice_id)

@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 from atlasos.accounts.decorators import manager_required, staff_required
 from clients.access import access_client
 from clients.models import Client
-from clients.views import _client_tabs
+from clients.views import client_tab_context
 from tasks.models import Pack
 from tasks.stages import STAGES, Stage
 from templates_engine import apply, services
@@ -383,7 +383,7 @@ def _client_templates_page(request, client: Client, assign_form=None):
         )
         .order_by("-is_active", "template__name")
     )
-    context = _client_tabs(client)
+    context = client_tab_context(client)
     context.update(tab="templates", assignments=assignments)
     if request.user.can_review:
         context["assign_form"] = assign_form or AssignTemplateForm(
@@ -452,7 +452,7 @@ def _client_template_page(request, ct: ClientTemplate, *, days_form=None, extra_
         }
         for s in STAGES
     ]
-    context = _client_tabs(ct.client)
+    context = client_tab_context(ct.client)
     context.update(
         tab="templates",
         ct=ct,
