@@ -127,15 +127,9 @@ def _items_and_events_in_python(packs, plans, specs, periods, rng, tz, now) -> N
                 ticked_on = plan["partial"][spec.stage] if done else None
             by = pack.reviewer_id if spec.stage == Stage.REVIEW else pack.preparer_id
             items.append(
-                PackItem(
-                    pack=pack,
-                    stage=spec.stage,
-                    title=spec.title,
-                    guidance=spec.guidance,
-                    mandatory=spec.mandatory,
-                    position=spec.position,
-                    auto_key=spec.auto_key,
-                    template_item_id=spec.template_item_id,
+                PackItem.from_spec(
+                    pack,
+                    spec,
                     done_at=_moment(rng, ticked_on, tz, now) if done else None,
                     done_by_id=by if done else None,
                 )

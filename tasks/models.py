@@ -151,6 +151,22 @@ class PackItem(TenantModel):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def from_spec(cls, pack: Pack, spec, **fields) -> "PackItem":
+        """An item copied from a checklist line (``templates_engine.services.ItemSpec``)."""
+        return cls(
+            pack=pack,
+            stage=spec.stage,
+            title=spec.title,
+            guidance=spec.guidance,
+            mandatory=spec.mandatory,
+            position=spec.position,
+            auto_key=spec.auto_key,
+            template_item_id=spec.template_item_id,
+            extra_item_id=spec.extra_item_id,
+            **fields,
+        )
+
     @property
     def is_done(self) -> bool:
         return self.done_at is not None

@@ -123,20 +123,7 @@ def ensure_packs(
         items = []
         ct_by_key = [wanted[key] for key in missing]
         for pack, ct in zip(packs, ct_by_key, strict=True):
-            items += [
-                PackItem(
-                    pack=pack,
-                    stage=spec.stage,
-                    title=spec.title,
-                    guidance=spec.guidance,
-                    mandatory=spec.mandatory,
-                    position=spec.position,
-                    auto_key=spec.auto_key,
-                    template_item_id=spec.template_item_id,
-                    extra_item_id=spec.extra_item_id,
-                )
-                for spec in checklists[ct.pk]
-            ]
+            items += [PackItem.from_spec(pack, spec) for spec in checklists[ct.pk]]
         PackItem.objects.bulk_create(items, batch_size=ITEM_BATCH)
         PackEvent.objects.bulk_create(
             [

@@ -331,19 +331,7 @@ def apply_template_update(plan: Plan, actor, *, now: datetime | None = None) -> 
                 for name, _old, new in change.changes:
                     setattr(item, name, new)
                 to_update[item.pk] = item
-            new_items = [
-                PackItem(
-                    pack=pack,
-                    stage=spec.stage,
-                    title=spec.title,
-                    guidance=spec.guidance,
-                    mandatory=spec.mandatory,
-                    position=spec.position,
-                    auto_key=spec.auto_key,
-                    template_item_id=spec.template_item_id,
-                )
-                for spec in diff.to_add
-            ]
+            new_items = [PackItem.from_spec(pack, spec) for spec in diff.to_add]
             for index, item in enumerate(merge_order(existing, new_items, positions)):
                 position = (index + 1) * 10
                 if item.position != position:
