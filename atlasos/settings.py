@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "clients",
     "templates_engine",
     "tasks",
+    "atlasos.notifications",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +128,14 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "create-due-packs": {
         "task": "tasks.create_due_packs",
+        "schedule": 60 * 60,
+    },
+    "raise-overdue-alerts": {
+        "task": "tasks.raise_overdue_alerts",
+        "schedule": 15 * 60,
+    },
+    "send-notification-digests": {
+        "task": "notifications.send_daily_digests",
         "schedule": 60 * 60,
     },
     "purge-stale-client-imports": {

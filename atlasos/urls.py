@@ -12,6 +12,9 @@ urlpatterns = [
     path("", include("clients.urls")),
     path("", include("templates_engine.urls")),
     path("", include("tasks.urls")),
+    path("", include("tasks.urls_calendar")),
+    path("", include("tasks.urls_board")),
+    path("", include("atlasos.notifications.urls")),
 ]
 
 handler403 = "atlasos.views.error_403"
