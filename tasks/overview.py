@@ -53,6 +53,18 @@ def outstanding_due() -> Case:
     return Case(*whens, default="deliver_due", output_field=DateField())
 
 
+def outstanding_due_by_q(day: datetime.date) -> Q:
+    """The stage ``outstanding_due`` names is due on or before ``day`` (as a plain filter, no
+    annotation needed)."""
+    preparation = [stage for stage in STAGES if stage != Stage.DELIVER]
+    q = Q()
+    earlier_done = Q()
+    for stage in preparation:
+        q |= earlier_done & Q(**{f"{stage}_done_at__isnull": True, f"{stage}_due__lte": day})
+        earlier_done &= Q(**{f"{stage}_done_at__isnull": False})
+    return q | (earlier_done & Q(deliver_due__lte=day))
+
+
 def not_started_q() -> Q:
     q = Q(started_at__isnull=True)
     for stage in STAGES:
@@ -73,7 +85,7 @@ def status_q(status: str, clock: Clock) -> Q:
         return open_and_on_time & not_started_q()
     started = open_and_on_time & ~not_started_q()
     attention = clock.calendar.add_working_days(clock.today, ATTENTION_WORKING_DAYS)
-    soon = Q(outstanding_due__lte=attention)
+    soon = outstanding_due_by_q(attention)
     if status == Status.IN_PROGRESS:
         return started & soon
     if status == Status.ON_TRACK:
@@ -82,14 +94,13 @@ def status_q(status: str, clock: Clock) -> Q:
 
 
 def status_expression(clock: Clock) -> Case:
-    """The pack's status today as SQL; needs ``with_status_sql`` (it reads
-    ``outstanding_due``)."""
+    """The pack's status today as SQL (a ``Status`` value)."""
     attention = clock.calendar.add_working_days(clock.today, ATTENTION_WORKING_DAYS)
     return Case(
         When(completed_at__isnull=False, then=Value(Status.COMPLETE.value)),
         When(overdue_q(clock.today), then=Value(Status.OVERDUE.value)),
         When(not_started_q(), then=Value(Status.NOT_STARTED.value)),
-        When(outstanding_due__lte=attention, then=Value(Status.IN_PROGRESS.value)),
+        When(outstanding_due_by_q(attention), then=Value(Status.IN_PROGRESS.value)),
         default=Value(Status.ON_TRACK.value),
         output_field=CharField(),
     )
@@ -183,9 +194,7 @@ class PackFilterForm(forms.Form):
         if stage := values.get("stage"):
             queryset = queryset.filter(completed_at__isnull=True, current_stage=stage)
         if status := values.get("status"):
-            queryset = queryset.annotate(outstanding_due=outstanding_due()).filter(
-                status_q(status, clock)
-            )
+            queryset = queryset.filter(status_q(status, clock))
         return queryset
 
     def querystring(self, **extra) -> str:
