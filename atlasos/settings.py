@@ -5,6 +5,7 @@ local-memory cache, files under ./var/media, email printed to the console.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "atlasos.context_processors.navigation",
+                "atlasos.notifications.context_processors.notifications",
             ],
         },
     },
@@ -264,6 +266,15 @@ ATLASOS_CLIENT_IMPORT_MAX_BYTES = env.int(
     "ATLASOS_CLIENT_IMPORT_MAX_BYTES", default=10 * 1024 * 1024
 )
 ATLASOS_CLIENT_IMPORT_MAX_ROWS = env.int("ATLASOS_CLIENT_IMPORT_MAX_ROWS", default=50_000)
+# Notification emails carry a Message-ID derived from their row: <notification-<code>@domain>.
+NOTIFICATION_MESSAGE_ID_DOMAIN = env.str(
+    "NOTIFICATION_MESSAGE_ID_DOMAIN", default=urlsplit(SITE_URL).hostname or "atlasos.local"
+)
+# An email claimed this long ago and still not marked sent is taken to be lost with its worker:
+# the next run sends it again, with the same Message-ID.
+NOTIFICATION_CLAIM_TIMEOUT_MINUTES = env.int("NOTIFICATION_CLAIM_TIMEOUT_MINUTES", default=10)
+# The daily digest goes out at the first run at or after this hour, in the practice's timezone.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
 
 LOGGING = {
     "version": 1,

@@ -31,3 +31,23 @@ def create_due_packs() -> int:
             except Exception:
                 logger.exception("recurrence failed for practice %s", practice.pk)
     return created
+
+
+@shared_task(name="tasks.raise_overdue_alerts")
+def raise_overdue_alerts() -> int:
+    """Beat job every 15 minutes: alert every stage that has just gone overdue, in every
+    practice, and send the emails still owed (see ``tasks.alerts``). Idempotent; a failure in
+    one practice is logged and the next run retries it."""
+    from tasks import alerts
+
+    now = timezone.now()
+    with unscoped("beat: raise overdue alerts for every practice"):
+        practices = list(Practice.objects.all())
+    raised = 0
+    for practice in practices:
+        with practice_context(practice.pk):
+            try:
+                raised += alerts.raise_overdue_alerts(practice, now).alerts
+            except Exception:
+                logger.exception("overdue alerts failed for practice %s", practice.pk)
+    return raised

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from atlasos.accounts.decorators import manager_required, partner_required, staff_required
+from atlasos.notifications.services import mark_all_read
 from clients.access import access_client
 from clients.views import client_tab_context
 from tasks import services
@@ -57,6 +58,8 @@ def _pack_context(request: HttpRequest, pack: Pack, **extra) -> dict:
 @require_GET
 def pack_detail(request: HttpRequest, code) -> HttpResponse:
     pack = access_pack(request, code)
+    # Opening the pack (from an alert email, say) answers its notifications for this reader.
+    mark_all_read(request.user, pack=pack)
     return render(request, "tasks/pack_detail.html", _pack_context(request, pack))
 
 

@@ -5,3 +5,8 @@ class NotificationsConfig(AppConfig):
     name = "atlasos.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self):
+        from atlasos.tenancy.converters import register_code_converter
+
+        register_code_converter("notification", "notifications.Notification")

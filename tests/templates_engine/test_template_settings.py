@@ -198,8 +198,9 @@ def many_templates(practice, count: int, items_each: int):
         return TaskTemplate.objects.get(name="Template 00")
 
 
-# Every signed-in page: 1 the session, 2 the user with their practice. Then the page's own.
-REQUEST_QUERIES = 2
+# Every signed-in page: 1 the session, 2 the user with their practice, 3 the bell's unread
+# count. Then the page's own.
+REQUEST_QUERIES = 3
 
 
 @pytest.mark.parametrize("count", [1, 19])

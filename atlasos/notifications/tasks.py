@@ -1,0 +1,37 @@
+"""Celery jobs of notifications. Thin wrappers: the work is in ``services``."""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from atlasos.celery import PracticeTask
+from atlasos.notifications import services
+from atlasos.tenancy.context import practice_context, unscoped
+from atlasos.tenancy.models import Practice
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="notifications.send_notification_emails", base=PracticeTask)
+def send_notification_emails(*, practice_id: int, notification_ids: list[int]) -> int:
+    """Send these notifications' emails, each claimed first (a redelivered message sends
+    nothing twice)."""
+    return services.send_notification_emails(notification_ids)
+
+
+@shared_task(name="notifications.send_daily_digests")
+def send_daily_digests() -> int:
+    """Hourly beat job: each member who chose the daily digest gets one email a day, at the
+    first run at or after NOTIFICATION_DIGEST_HOUR in their practice's timezone."""
+    now = timezone.now()
+    with unscoped("beat: send notification digests for every practice"):
+        practices = list(Practice.objects.all())
+    sent = 0
+    for practice in practices:
+        with practice_context(practice.pk):
+            try:
+                sent += services.send_daily_digests(practice, now)
+            except Exception:
+                logger.exception("digests failed for practice %s", practice.pk)
+    return sent
