@@ -7,6 +7,7 @@ import random
 import re
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -250,8 +251,23 @@ def seed_practice(
         with practice_context(practice.pk):
             team = _seed_team(practice, email, password)
             seeded = _seed_clients(rng, team, clients)
-            seed_cycle(rng, practice, seeded, timezone.now(), history=history)
+            now = timezone.now()
+            seed_cycle(rng, practice, seeded, now, history=history)
+            _seed_alerts(practice, now)
     return SeedResult(practice, True, time.perf_counter() - started, clients)
+
+
+def _seed_alerts(practice: Practice, now) -> None:
+    """The bell is not empty on the first visit: the overdue alerts the job would raise today,
+    the older ones already read. None is emailed (the team's addresses are made up)."""
+    from atlasos.notifications.models import Notification
+    from tasks.alerts import raise_overdue_alerts
+
+    raise_overdue_alerts(practice, now, sweep=False)
+    # Before the seed's transaction commits, when the queued emails would be claimed.
+    Notification.objects.update(email_state=Notification.EmailState.NONE)
+    # Alerts about stages due more than a week ago have been seen.
+    Notification.objects.filter(alert__due__lt=(now - timedelta(days=7)).date()).update(read_at=now)
 
 
 def _seed_team(practice: Practice, email: str, password: str) -> list:

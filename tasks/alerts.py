@@ -156,9 +156,11 @@ def _enqueue(practice_id: int, pks: list[int]) -> None:
         logger.exception("could not enqueue notification emails %s", pks)
 
 
-def raise_overdue_alerts(practice, now: datetime.datetime | None = None) -> AlertRun:
-    """Alert every stage of the practice's open packs that has just gone overdue, then send the
-    emails still owed. Runs inside ``practice_context(practice.pk)``."""
+def raise_overdue_alerts(
+    practice, now: datetime.datetime | None = None, *, sweep: bool = True
+) -> AlertRun:
+    """Alert every stage of the practice's open packs that has just gone overdue, then (unless
+    ``sweep`` is off) send the emails still owed. Runs inside ``practice_context(practice.pk)``."""
     now = now or timezone.now()
     today = Clock.for_practice(practice, now).today
     choices = email_choices_of_practice()
@@ -167,5 +169,6 @@ def raise_overdue_alerts(practice, now: datetime.datetime | None = None) -> Aler
         alerts, notifications = _raise_for_pack(pack, today, now, choices)
         run.alerts += len(alerts)
         run.notifications += len(notifications)
-    run.emails = send_due_emails(now)
+    if sweep:
+        run.emails = send_due_emails(now)
     return run

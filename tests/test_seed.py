@@ -105,3 +105,20 @@ def test_seed_gives_every_client_a_year_of_packs_and_a_living_current_period(db)
             open_mandatory = pack.items.filter(mandatory=True, done_at=None)
             for stage in pack.completed_stages:
                 assert not open_mandatory.filter(stage=stage).exists(), (pack, stage)
+
+
+def test_seed_raises_todays_overdue_alerts_without_emailing_anyone(db, mailoutbox):
+    from atlasos.notifications.models import Notification, OverdueAlert
+    from tasks.alerts import raise_overdue_alerts
+
+    seed()
+    practice = Practice.objects.get(name="Demo Practice")
+    assert mailoutbox == []
+    with practice_context(practice.pk):
+        alerts = OverdueAlert.objects.count()
+        # One notification per person per pack, naming every stage behind.
+        assert alerts > 0 and Notification.objects.count() > 0
+        assert not Notification.objects.exclude(email_state="none").exists()
+        # The beat job finds nothing new to raise after the seed.
+        assert raise_overdue_alerts(practice).alerts == 0
+    assert mailoutbox == []
