@@ -16,10 +16,11 @@ from atlasos.tenancy.routes import public
 
 @public("the entry point: sends a visitor to sign in or to their start page")
 def home(request: HttpRequest) -> HttpResponse:
+    """Partners and managers start on the task board, the rest of the staff on My work."""
     if not request.user.is_authenticated:
         return redirect("account_login")
     if request.user.is_practice_staff:
-        return redirect("my_work")
+        return redirect("board" if request.user.can_review else "my_work")
     return render(request, "no_practice.html", status=403)
 
 

@@ -160,15 +160,16 @@ def page(request, playwright_browser, live_server, settings, browser_log):
 
 @pytest.fixture
 def log_in(page):
-    """Sign in through the real login form, land on the start page (My work), then open
-    ``then`` (the client list by default)."""
+    """Sign in through the real login form, land on the start page (the board for partners and
+    managers, My work for staff), then open ``then`` (the client list by default)."""
 
     def log_in(user, password: str = PASSWORD, then: str = "/clients/"):
         page.goto("/accounts/login/")
         page.get_by_label("Email", exact=True).fill(user.email)
         page.get_by_label("Password", exact=True).fill(password)
         page.get_by_role("button", name="Sign in").click()
-        expect(page).to_have_url(re.compile(r"/my-work/$"))
+        start = "/board/" if user.can_review else "/my-work/"
+        expect(page).to_have_url(re.compile(re.escape(start) + "$"))
         if then:
             page.goto(then)
         return page

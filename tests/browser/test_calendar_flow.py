@@ -1,0 +1,140 @@
+"""A partner opens the calendar, filters it to one bookkeeper and to overdue packs (the URL
+follows, the back button undoes), drills into a client in the side panel, ticks its checklist
+there and sees the day's counts change."""
+
+import re
+from datetime import date
+
+import pytest
+
+from atlasos.tenancy.context import practice_context
+from tasks import views_calendar
+from tasks.models import PackItem
+from tasks.queries import Clock
+from tasks.workdays import WorkCalendar
+from tests.factories import PASSWORD, PackItemFactory
+from tests.tasks.test_calendar import make_pack
+
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
+).expect
+
+
+@pytest.fixture(autouse=True)
+def thursday_12_november(monkeypatch):
+    monkeypatch.setattr(
+        views_calendar,
+        "calendar_clock",
+        lambda request: Clock(today=date(2026, 11, 12), calendar=WorkCalendar("GB")),
+    )
+
+
+def sign_in(page, user) -> None:
+    """The real sign-in form (partners land on the board, others on My work)."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email", exact=True).fill(user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_partner_filters_the_calendar_and_ticks_from_the_side_panel(
+    page, practice, partner, manager, staff, browser_log
+):
+    acme = make_pack(practice, "Acme Ltd", "ACME01", preparer=staff, reviewer=partner)
+    for title in ["Bank statements received", "Sales invoices received"]:
+        PackItemFactory(practice=practice, pack=acme, stage="collect", title=title)
+    for stage in ["capture", "review", "deliver"]:
+        PackItemFactory(practice=practice, pack=acme, stage=stage, title=f"Acme {stage}")
+    make_pack(
+        practice,
+        "Baker & Sons",
+        "BAKE01",
+        completed=("collect", "capture"),
+        preparer=staff,
+        reviewer=manager,
+    )
+    make_pack(
+        practice,
+        "Cole Trading",
+        "COLE01",
+        completed=("collect",),
+        preparer=manager,
+        reviewer=partner,
+    )
+
+    sign_in(page, partner)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
+    expect(page).to_have_url(re.compile(r"/calendar/$"))
+    page.goto("/calendar/?month=2026-11")
+    results = page.locator("#calendar-results")
+    expect(page.get_by_role("heading", level=1)).to_have_text("November 2026")
+    expect(results).to_contain_text("18 stage targets this month, 3 overdue, 3 done")
+    for code in ["ACME01", "BAKE01", "COLE01"]:
+        expect(results).to_contain_text(code)
+    expect(page.locator('td[aria-current="date"]')).to_contain_text("Today")
+
+    # Filter to Tom Reilly's packs: the URL says so and Cole (Priya's) goes.
+    page.get_by_label("Assigned to").select_option(label="Tom Reilly")
+    expect(page).to_have_url(re.compile(rf"assignee={staff.code}"))
+    expect(results).not_to_contain_text("COLE01")
+    expect(results).to_contain_text("BAKE01")
+    expect(results).to_contain_text("12 stage targets this month, 2 overdue, 2 done")
+
+    # ... and to overdue packs: only Acme is left.
+    page.get_by_label("Status").select_option(label="Overdue")
+    expect(page).to_have_url(re.compile(r"status=overdue"))
+    expect(page).to_have_url(re.compile(rf"assignee={staff.code}"))
+    expect(results).not_to_contain_text("BAKE01")
+    expect(results).to_contain_text("ACME01")
+
+    # Back: the status filter is undone, in the results and in the form.
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"status="))
+    expect(results).to_contain_text("BAKE01")
+    expect(results).not_to_contain_text("COLE01")
+    expect(page.get_by_label("Status")).to_have_value("")
+    expect(page.get_by_label("Assigned to")).to_have_value(str(staff.code))
+    # Back again: everyone.
+    page.go_back()
+    expect(results).to_contain_text("COLE01")
+    expect(page.get_by_label("Assigned to")).to_have_value("")
+    page.go_forward()
+    expect(results).not_to_contain_text("COLE01")
+    expect(page).to_have_url(re.compile(rf"assignee={staff.code}"))
+
+    # Fri 6 Nov: Acme's collect is overdue, Baker's done.
+    friday = page.locator("#day-2026-11-06")
+    expect(friday).to_contain_text("2 due, 1 overdue, 1 done")
+
+    # Drill into Acme: the side panel opens on its collect checklist, without leaving.
+    calendar_url = page.url
+    friday.get_by_role("link", name=re.compile("ACME01")).click()
+    panel = page.locator("#calendar-panel")
+    expect(panel.get_by_role("heading", name=re.compile("Acme Ltd"))).to_be_visible()
+    expect(panel).to_contain_text("October 2026")
+    expect(panel).to_contain_text("Checklist: Collect documents")
+    expect(panel.get_by_role("link", name="Open the full pack page")).to_have_attribute(
+        "href", f"/packs/{acme.code}/"
+    )
+    assert page.url == calendar_url
+
+    # Tick both collect items: the stage is done, the panel moves on to capture, and the
+    # calendar's Friday counts change without a reload.
+    panel.get_by_role("button", name="Tick “Bank statements received”").click()
+    expect(panel.get_by_role("button", name="Untick “Bank statements received”")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    panel.get_by_role("button", name="Tick “Sales invoices received”").click()
+    expect(panel).to_contain_text("Checklist: Capture transactions")
+    expect(friday).to_contain_text("2 due, 2 done")
+    expect(friday).not_to_contain_text("overdue")
+    assert page.url == calendar_url
+    with practice_context(practice.pk):
+        ticked = PackItem.objects.filter(pack=acme, stage="collect", done_by=partner)
+        assert ticked.count() == 2
+
+    # Escape closes the panel.
+    page.keyboard.press("Escape")
+    expect(panel).to_be_empty()
+    browser_log.assert_clean()
