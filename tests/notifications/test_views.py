@@ -187,8 +187,6 @@ def test_opening_the_pack_page_marks_its_notifications_read(practice, staff, man
     sign_in(client, staff)
     assert client.get(f"/packs/{pack.code}/").status_code == 200
     with practice_context(practice.pk):
-        unread = set(
-            Notification.objects.filter(read_at__isnull=True).values_list("pk", flat=True)
-        )
+        unread = set(Notification.objects.filter(read_at__isnull=True).values_list("pk", flat=True))
     assert unread == {elsewhere.pk, theirs.pk}
     assert mine.pk not in unread
