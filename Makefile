@@ -34,6 +34,9 @@ run: seed
 	@echo "  AtlasOS is starting at http://$(HOST):$(PORT)/"
 	@echo "  Sign in as $(DEMO_EMAIL) with the password $(DEMO_PASSWORD)"
 	@echo ""
+	@# The periodic jobs (packs, overdue alerts, digests) run beside the server, in-process.
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py run_periodic_jobs --loop > var/periodic-jobs.log 2>&1 & \
+	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -103,6 +103,16 @@ def top_up_items(practice, items: int) -> None:
         print(f"topped up every pack to {items} checklist items ({extra} optional lines added)")
 
 
+def analyze() -> None:
+    """Fresh statistics after the bulk insert, as autovacuum would give a real database soon
+    after; without them PostgreSQL plans the new rows as if the tables were empty."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE tasks_pack, tasks_packitem, tasks_packevent")
+
+
 def seed(clients: int, history: int, items: int):
     from atlasos.seed import seed_practice
 
@@ -119,6 +129,7 @@ def seed(clients: int, history: int, items: int):
     from django.contrib.auth import get_user_model
 
     top_up_items(seeded.practice, items)
+    analyze()
     return seeded.practice, get_user_model().objects.get(email=email)
 
 

@@ -205,6 +205,8 @@ class PackEvent(TenantModel):
         indexes = [
             models.Index(fields=["practice", "pack", "created_at"], name="packevent_pack_idx"),
             models.Index(fields=["practice", "action", "created_at"], name="packevent_action_idx"),
+            # Days spent in each stage (the board) read a pack's stage completions only.
+            models.Index(fields=["practice", "pack", "action"], name="packevent_pack_action_idx"),
         ]
 
     def __str__(self) -> str:
