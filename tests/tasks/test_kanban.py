@@ -184,3 +184,16 @@ def test_kanban_query_count_does_not_grow(
         with django_assert_max_num_queries(KANBAN_QUERIES):
             response = as_staff.get(url)
         assert response.status_code == 200
+
+
+def test_the_top_bar_board_link_opens_what_each_role_may_see(client, partner, staff):
+    from tests.conftest import sign_in
+
+    sign_in(client, staff)
+    page = client.get("/my-work/").content.decode()
+    assert 'href="/board/kanban/"' in page
+    assert 'href="/board/"' not in page
+    client.logout()
+    sign_in(client, partner)
+    page = client.get("/my-work/").content.decode()
+    assert 'href="/board/" ' in page
