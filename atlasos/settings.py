@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "templates_engine",
     "tasks",
     "atlasos.notifications",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("tasks.urls_calendar")),
     path("", include("tasks.urls_board")),
     path("", include("atlasos.notifications.urls")),
+    path("", include("portal.urls")),
 ]
 
 handler403 = "atlasos.views.error_403"
