@@ -141,6 +141,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.send_daily_digests",
         "schedule": 60 * 60,
     },
+    "purge-deleted-documents": {
+        "task": "portal.purge_deleted_documents",
+        "schedule": 24 * 60 * 60,
+    },
     "purge-stale-client-imports": {
         "task": "clients.tasks.purge_stale_imports",
         "schedule": 60 * 60,
@@ -267,6 +271,8 @@ ATLASOS_CLIENT_IMPORT_MAX_BYTES = env.int(
     "ATLASOS_CLIENT_IMPORT_MAX_BYTES", default=10 * 1024 * 1024
 )
 ATLASOS_CLIENT_IMPORT_MAX_ROWS = env.int("ATLASOS_CLIENT_IMPORT_MAX_ROWS", default=50_000)
+# Largest file a staff member or a client contact may upload to the document store.
+ATLAS_UPLOAD_MAX_BYTES = env.int("ATLAS_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 # Notification emails carry a Message-ID derived from their row: <notification-<code>@domain>.
 NOTIFICATION_MESSAGE_ID_DOMAIN = env.str(
     "NOTIFICATION_MESSAGE_ID_DOMAIN", default=urlsplit(SITE_URL).hostname or "atlasos.local"

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Client portal and documents"
+
+    def ready(self):
+        from atlasos.tenancy.converters import register_code_converter
+
+        register_code_converter("document", "portal.Document")

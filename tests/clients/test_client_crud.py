@@ -238,7 +238,7 @@ def test_client_page_shows_its_tabs(manager_client, practice):
     page = manager_client.get(f"/clients/{client.code}/").content.decode()
     assert "Contacts" in page and "Bank accounts" in page
     assert "Packs" in page and "Templates" in page
-    assert "Documents" not in page  # later issues add their tabs when they exist
+    assert "Documents" in page
 
 
 def test_member_of_no_practice_is_not_staff(client, db):

@@ -1,0 +1,31 @@
+"""Celery tasks of the portal app (thin wrappers; the work is in portal.documents)."""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from atlasos.tenancy.context import practice_context, unscoped
+from atlasos.tenancy.models import Practice
+from portal.documents import purge_deleted
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="portal.purge_deleted_documents")
+def purge_deleted_documents() -> int:
+    """Beat, daily: remove documents soft-deleted more than 30 days ago (rows and files).
+
+    Each practice in its own context. Idempotent: a second run finds nothing left to purge.
+    """
+    now = timezone.now()
+    purged = 0
+    with unscoped("beat: purge deleted documents"):
+        practice_ids = list(Practice.objects.values_list("pk", flat=True))
+    for practice_id in practice_ids:
+        with practice_context(practice_id):
+            count = purge_deleted(now)
+        if count:
+            logger.info("purged %s deleted documents of practice %s", count, practice_id)
+        purged += count
+    return purged

@@ -1,0 +1,24 @@
+from django import template
+
+from portal.documents import restore_deadline
+from portal.uploads import human_size as _human_size
+from tasks.periods import period_label
+
+register = template.Library()
+
+
+@register.filter
+def human_size(size) -> str:
+    """1234567 → "1.2 MB"."""
+    return _human_size(int(size or 0))
+
+
+@register.filter
+def month_label(period) -> str:
+    """A period's first day → "October 2026"; none → "—"."""
+    return period_label(period, "monthly") if period else "—"
+
+
+@register.filter
+def restorable_until(document):
+    return restore_deadline(document)
