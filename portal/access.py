@@ -11,3 +11,22 @@ def access_document(request, code, *, deleted: bool | None = False) -> Document:
     if deleted is not None:
         queryset = queryset.filter(deleted_at__isnull=not deleted)
     return get_object_or_404(queryset, code=code)
+
+
+def access_request(request, code):
+    """A document request (with its client and pack)."""
+    from portal.models import DocumentRequest
+
+    return get_object_or_404(
+        DocumentRequest.objects.select_related("client", "pack", "created_by"), code=code
+    )
+
+
+def access_request_item(request, code):
+    """A request item (with its request and the request's client)."""
+    from portal.models import RequestItem
+
+    return get_object_or_404(
+        RequestItem.objects.select_related("request", "request__client", "request__pack"),
+        code=code,
+    )

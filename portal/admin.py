@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from atlasos.tenancy.admin import TenantAdmin
-from portal.models import Document
+from portal.models import Document, DocumentRequest, RequestItem
 
 
 @admin.register(Document)
@@ -11,3 +11,21 @@ class DocumentAdmin(TenantAdmin):
     search_fields = ["original_name", "sha256"]
     list_select_related = ["client", "practice"]
     readonly_fields = ["storage_key", "sha256", "size", "content_type"]
+
+
+@admin.register(DocumentRequest)
+class DocumentRequestAdmin(TenantAdmin):
+    list_display = ["title", "client", "due", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "client__name"]
+    list_select_related = ["client", "practice"]
+    raw_id_fields = ["client", "pack"]
+
+
+@admin.register(RequestItem)
+class RequestItemAdmin(TenantAdmin):
+    list_display = ["title", "request", "doc_type", "required", "received_at", "marked_at"]
+    list_filter = ["doc_type", "required"]
+    search_fields = ["title"]
+    list_select_related = ["request", "practice"]
+    raw_id_fields = ["request", "bank_account"]

@@ -9,3 +9,5 @@ class PortalConfig(AppConfig):
         from atlasos.tenancy.converters import register_code_converter
 
         register_code_converter("document", "portal.Document")
+        register_code_converter("document_request", "portal.DocumentRequest")
+        register_code_converter("request_item", "portal.RequestItem")

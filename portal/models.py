@@ -89,3 +89,149 @@ class Document(TenantModel):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+# --- document requests ----------------------------------------------------------------------
+
+
+class RequestStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SENT = "sent", "Sent"
+    COMPLETE = "complete", "Complete"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class DocumentRequest(TenantModel):
+    """What the practice asks a client for: a checklist of documents with a due date.
+
+    Made from a pack's collect stage when the recurrence creates the pack (one per pack), or by
+    hand (no pack). It becomes complete when every required item is received or not applicable
+    (``portal.requests.refresh_status``); "sent" is set when it goes to the client's portal
+    contacts."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="document_requests")
+    pack = models.ForeignKey(
+        "tasks.Pack",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="document_requests",
+    )
+    title = models.CharField(max_length=200)
+    period = models.DateField(null=True, blank=True, help_text="First day of the month.")
+    due = models.DateField()
+    status = models.CharField(max_length=10, choices=RequestStatus, default=RequestStatus.DRAFT)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-due", "-pk"]
+        constraints = [
+            # One request per pack: creating requests for packs is idempotent.
+            models.UniqueConstraint(
+                fields=["practice", "pack"],
+                condition=Q(pack__isnull=False),
+                name="portal_request_one_per_pack",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "-due"], name="portal_request_client_due")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("request_detail", args=[self.code])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (RequestStatus.DRAFT, RequestStatus.SENT)
+
+
+class RequestItem(TenantModel):
+    """One document asked for. Missing, received (a document is linked; ``received_at``), or
+    not applicable this time (with the reason, who said so and when)."""
+
+    request = models.ForeignKey(DocumentRequest, on_delete=models.CASCADE, related_name="items")
+    title = models.CharField(max_length=200)
+    doc_type = models.CharField("type", max_length=32, choices=DocType, default=DocType.OTHER)
+    bank_account = models.ForeignKey(
+        "clients.BankAccount",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="request_items",
+    )
+    required = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+    received_at = models.DateTimeField(null=True, blank=True)
+    not_applicable_reason = models.CharField(max_length=300, blank=True)
+    marked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was marked not applicable."
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    marked_by_contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    documents = models.ManyToManyField(
+        Document, through="RequestItemDocument", related_name="request_items", blank=True
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["request", "position"], name="portal_reqitem_request_pos")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_received(self) -> bool:
+        return self.received_at is not None
+
+    @property
+    def is_not_applicable(self) -> bool:
+        return self.marked_at is not None
+
+    @property
+    def state(self) -> str:
+        if self.is_received:
+            return "received"
+        if self.is_not_applicable:
+            return "not_applicable"
+        return "missing"
+
+
+class RequestItemDocument(TenantModel):
+    """A document that satisfies a request item (several files can satisfy one item)."""
+
+    item = models.ForeignKey(RequestItem, on_delete=models.CASCADE, related_name="links")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="item_links")
+    linked_at = models.DateTimeField(auto_now_add=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["linked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "document"], name="portal_item_document_once"),
+        ]

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from atlasos.tenancy.models import Practice
 from clients.choices import ClientStatus
+from portal.requests import create_for_packs
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.periods import Recurrence, last_completed_period
 from tasks.stages import STAGES
@@ -138,5 +139,7 @@ def ensure_packs(
             ],
             batch_size=ITEM_BATCH,
         )
+        # Each new pack's document request, from its collect stage (bulk; same transaction).
+        create_for_packs(packs)
     logger.info("recurrence: %s packs, %s items for %s", len(packs), len(items), today)
     return RecurrenceResult(practice.pk, today, len(packs), len(items))

@@ -12,6 +12,7 @@ from atlasos.accounts.decorators import manager_required, partner_required, staf
 from atlasos.notifications.services import mark_all_read
 from clients.access import access_client
 from clients.views import client_tab_context
+from portal.requests import pack_request
 from tasks import services
 from tasks.access import access_pack, access_pack_item
 from tasks.forms import BulkReassignForm, MyWorkFilterForm, PackReassignForm, pack_codes
@@ -43,7 +44,13 @@ def _can_reassign(user) -> bool:
 
 def _pack_context(request: HttpRequest, pack: Pack, **extra) -> dict:
     view = pack_view(pack, request.user, Clock.for_practice(request.user.practice))
-    context = {"nav": "my_work", "pack": pack, "view": view, "can_reassign": False}
+    context = {
+        "nav": "my_work",
+        "pack": pack,
+        "view": view,
+        "can_reassign": False,
+        "document_request": pack_request(pack),
+    }
     if _can_reassign(request.user):
         context["can_reassign"] = True
         context["reassign_form"] = PackReassignForm(

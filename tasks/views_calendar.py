@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from atlasos.accounts.decorators import staff_required
+from portal.requests import pack_request
 from tasks import services
 from tasks.access import access_pack, access_pack_item
 from tasks.calendar import (
@@ -161,7 +162,13 @@ def _calendar_url(request: HttpRequest, candidate: str) -> str:
 
 def _panel_context(request: HttpRequest, pack: Pack, *, back: str, error=None) -> dict:
     view = pack_view(pack, request.user, calendar_clock(request))
-    return {"pack": pack, "view": view, "back": back, "error": error}
+    return {
+        "pack": pack,
+        "view": view,
+        "back": back,
+        "error": error,
+        "document_request": pack_request(pack),
+    }
 
 
 @staff_required

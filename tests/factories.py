@@ -368,3 +368,50 @@ class DocumentFactory(TenantFactory):
 
 
 FACTORIES["portal.Document"] = DocumentFactory
+
+
+# --- document requests ------------------------------------------------------------------------
+
+
+class DocumentRequestFactory(TenantFactory):
+    class Meta:
+        model = "portal.DocumentRequest"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    title = factory.Sequence(lambda n: f"Documents for request {n}")
+    period = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    due = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=7))
+
+
+class RequestItemFactory(TenantFactory):
+    class Meta:
+        model = "portal.RequestItem"
+
+    request = factory.SubFactory(
+        DocumentRequestFactory, practice=factory.SelfAttribute("..practice")
+    )
+    title = factory.Sequence(lambda n: f"Requested document {n}")
+    doc_type = "other"
+    required = True
+    position = factory.Sequence(lambda n: (n + 1) * 10)
+
+
+class RequestItemDocumentFactory(TenantFactory):
+    class Meta:
+        model = "portal.RequestItemDocument"
+
+    item = factory.SubFactory(RequestItemFactory, practice=factory.SelfAttribute("..practice"))
+    document = factory.SubFactory(
+        DocumentFactory,
+        practice=factory.SelfAttribute("..practice"),
+        client=factory.SelfAttribute("..item.request.client"),
+    )
+
+
+FACTORIES.update(
+    {
+        "portal.DocumentRequest": DocumentRequestFactory,
+        "portal.RequestItem": RequestItemFactory,
+        "portal.RequestItemDocument": RequestItemDocumentFactory,
+    }
+)

@@ -619,9 +619,10 @@ def practice_of_size(request, practice, partner, manager, staff):
 
 # 1 session, 2 user with practice, 3-4 the filter form's team members and templates, then
 # the month grid 1 query (each day's counts and first entries together), the rows 3 (count,
-# page, month counts), a day's list 2 (counts, page), the panel 5 (pack, items, review rule,
-# latest events, event count); a full page adds the notification bell's unread count.
-QUERIES = {"month": 6, "rows": 8, "day": 7, "panel": 7}
+# page, month counts), a day's list 2 (counts, page), the panel 6 (pack, items, review rule,
+# latest events, event count, the pack's document request with its progress); a full page
+# adds the notification bell's unread count.
+QUERIES = {"month": 6, "rows": 8, "day": 7, "panel": 8}
 
 
 @pytest.mark.parametrize(

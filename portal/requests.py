@@ -1,0 +1,305 @@
+"""Document requests: made from packs, edited by staff, satisfied by uploads.
+
+A request is complete when every required item is received or not applicable (when it has no
+required item: when every item is). Completing it ticks the pack's collect item carrying the
+``documents_received`` automatic tick, in the same transaction.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from clients.choices import PayrollFrequency
+from clients.models import BankAccount, Client
+from portal.documents import store_document
+from portal.models import (
+    DocType,
+    Document,
+    DocumentRequest,
+    RequestItem,
+    RequestItemDocument,
+    RequestStatus,
+    Source,
+)
+
+REQUEST_BATCH = 1000
+ITEM_BATCH = 5000
+AUTO_KEY = "documents_received"
+AUTO_REASON = "all requested documents received"
+
+SATISFIED = Q(items__received_at__isnull=False) | Q(items__marked_at__isnull=False)
+
+
+class RequestError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def with_progress(queryset):
+    """Annotate each request with its item counts, in SQL: ``required_total``,
+    ``required_done`` (received or not applicable), ``items_total``, ``items_done``."""
+    return queryset.annotate(
+        required_total=Count("items", filter=Q(items__required=True)),
+        required_done=Count("items", filter=Q(items__required=True) & SATISFIED),
+        items_total=Count("items"),
+        items_done=Count("items", filter=SATISFIED),
+    )
+
+
+def bank_statement_title(account: BankAccount) -> str:
+    """ "Bank statement — Barclays Business Current ****1234"."""
+    digits = account.iban or account.account_number
+    name = f"{account.bank_name} {account.name}".strip()
+    if digits:
+        name = f"{name} ****{digits[-4:]}"
+    return f"Bank statement — {name}"
+
+
+def standard_items(accounts: list[BankAccount], runs_payroll: bool) -> list[dict]:
+    """The items a pack's request asks for, in order."""
+    specs = [
+        {
+            "title": bank_statement_title(account),
+            "doc_type": DocType.BANK_STATEMENT,
+            "bank_account": account,
+            "required": True,
+        }
+        for account in accounts
+    ]
+    specs += [
+        {"title": "Sales invoices", "doc_type": DocType.SALES_INVOICE, "required": True},
+        {"title": "Purchase invoices", "doc_type": DocType.PURCHASE_INVOICE, "required": True},
+        {"title": "Receipts", "doc_type": DocType.RECEIPT, "required": True},
+        {"title": "Petty cash records", "doc_type": DocType.OTHER, "required": False},
+        {
+            "title": "Payroll report",
+            "doc_type": DocType.PAYROLL_REPORT,
+            "required": runs_payroll,
+        },
+    ]
+    return specs
+
+
+def create_for_packs(packs) -> list[DocumentRequest]:
+    """One draft request per pack (from its collect stage), due when the collect stage is due.
+
+    A constant number of queries however many packs: the clients' payroll setting, their
+    active bank accounts, the packs that already have a request (skipped: idempotent), then
+    the requests and their items in bulk. Call it inside the transaction creating the packs.
+    """
+    packs = [pack for pack in packs if pack.pk]
+    if not packs:
+        return []
+    client_ids = {pack.client_id for pack in packs}
+    payroll = dict(Client.objects.filter(pk__in=client_ids).values_list("pk", "payroll_frequency"))
+    accounts: dict[int, list[BankAccount]] = {}
+    for account in BankAccount.objects.filter(client_id__in=client_ids, is_active=True).order_by(
+        "client_id", "name", "pk"
+    ):
+        accounts.setdefault(account.client_id, []).append(account)
+    existing = set(
+        DocumentRequest.objects.filter(pack_id__in=[pack.pk for pack in packs]).values_list(
+            "pack_id", flat=True
+        )
+    )
+    packs = [pack for pack in packs if pack.pk not in existing]
+    requests = [
+        DocumentRequest(
+            client_id=pack.client_id,
+            pack_id=pack.pk,
+            title=f"Documents for {pack.period_label}",
+            period=pack.period,
+            due=pack.collect_due,
+        )
+        for pack in packs
+    ]
+    DocumentRequest.objects.bulk_create(requests, batch_size=REQUEST_BATCH)
+    items = []
+    for pack, request in zip(packs, requests, strict=True):
+        runs_payroll = payroll.get(pack.client_id, PayrollFrequency.NONE) != PayrollFrequency.NONE
+        for position, spec in enumerate(
+            standard_items(accounts.get(pack.client_id, []), runs_payroll)
+        ):
+            items.append(RequestItem(request=request, position=(position + 1) * 10, **spec))
+    RequestItem.objects.bulk_create(items, batch_size=ITEM_BATCH)
+    return requests
+
+
+def create_request(client, *, title: str, due: datetime.date, period, user) -> DocumentRequest:
+    """A request made by hand (no pack), with no items yet."""
+    return DocumentRequest.objects.create(
+        client=client, title=title, due=due, period=period, created_by=user
+    )
+
+
+def _open(request: DocumentRequest) -> None:
+    if request.status == RequestStatus.CANCELLED:
+        raise RequestError("This request is cancelled; it cannot be changed.")
+
+
+def edit_request(request: DocumentRequest, *, title: str, due: datetime.date) -> None:
+    _open(request)
+    request.title = title
+    request.due = due
+    request.save(update_fields=["title", "due"])
+
+
+def cancel_request(request: DocumentRequest) -> None:
+    if request.status == RequestStatus.CANCELLED:
+        raise RequestError("This request is already cancelled.")
+    request.status = RequestStatus.CANCELLED
+    request.save(update_fields=["status"])
+
+
+def add_item(request: DocumentRequest, *, title: str, doc_type: str, required: bool) -> RequestItem:
+    """An ad-hoc item ("October fuel receipts") at the end of the list."""
+    with transaction.atomic():
+        request = DocumentRequest.objects.select_for_update().get(pk=request.pk)
+        _open(request)
+        last = request.items.aggregate(last=Max("position"))["last"] or 0
+        item = RequestItem.objects.create(
+            request=request, title=title, doc_type=doc_type, required=required, position=last + 10
+        )
+        refresh_status(request)
+    return item
+
+
+def remove_item(item: RequestItem) -> None:
+    """Remove the item (its linked documents stay in the store)."""
+    with transaction.atomic():
+        request = DocumentRequest.objects.select_for_update().get(pk=item.request_id)
+        _open(request)
+        item.delete()
+        refresh_status(request)
+
+
+def mark_not_applicable(item: RequestItem, reason: str, *, user=None, contact=None) -> None:
+    with transaction.atomic():
+        request = DocumentRequest.objects.select_for_update().get(pk=item.request_id)
+        _open(request)
+        if item.received_at:
+            raise RequestError(f"“{item.title}” is received already; it cannot be not applicable.")
+        item.not_applicable_reason = reason
+        item.marked_at = timezone.now()
+        item.marked_by = user
+        item.marked_by_contact = contact
+        item.save(
+            update_fields=["not_applicable_reason", "marked_at", "marked_by", "marked_by_contact"]
+        )
+        refresh_status(request)
+
+
+def mark_needed(item: RequestItem) -> None:
+    """Undo "not applicable": the item is missing again."""
+    with transaction.atomic():
+        request = DocumentRequest.objects.select_for_update().get(pk=item.request_id)
+        _open(request)
+        item.not_applicable_reason = ""
+        item.marked_at = None
+        item.marked_by = None
+        item.marked_by_contact = None
+        item.save(
+            update_fields=["not_applicable_reason", "marked_at", "marked_by", "marked_by_contact"]
+        )
+        refresh_status(request)
+
+
+def link_document(item: RequestItem, document: Document, *, user=None) -> bool:
+    """Link ``document`` to ``item``: the item is received (and no longer "not applicable").
+    Returns False when the document was linked to it already."""
+    with transaction.atomic():
+        request = DocumentRequest.objects.select_for_update().get(pk=item.request_id)
+        _open(request)
+        if RequestItemDocument.objects.filter(item=item, document=document).exists():
+            return False
+        RequestItemDocument.objects.create(item=item, document=document, linked_by=user)
+        item.received_at = item.received_at or timezone.now()
+        item.not_applicable_reason = ""
+        item.marked_at = None
+        item.marked_by = None
+        item.marked_by_contact = None
+        item.save(
+            update_fields=[
+                "received_at",
+                "not_applicable_reason",
+                "marked_at",
+                "marked_by",
+                "marked_by_contact",
+            ]
+        )
+        refresh_status(request)
+    return True
+
+
+def upload_to_item(item: RequestItem, upload, *, user=None, contact=None, source=None):
+    """Store ``upload`` in the client's document store as the item's type and the request's
+    period, and link it to the item. ``UploadRefused`` propagates (nothing stored). Returns
+    ``(document, created)`` as ``store_document``."""
+    request = item.request
+    _open(request)
+    with transaction.atomic():
+        document, created = store_document(
+            request.client,
+            upload,
+            doc_type=item.doc_type,
+            period=request.period,
+            source=source or (Source.PORTAL if contact else Source.STAFF_UPLOAD),
+            user=user,
+            contact=contact,
+        )
+        link_document(item, document, user=user)
+    return document, created
+
+
+def unlink_document(item: RequestItem, document: Document) -> None:
+    """Take a document off the item (it stays in the store). With no document left the item
+    is missing again and a complete request reopens — but the pack's collect item, ticked when
+    the request completed, is NOT unticked automatically: a person unticks it if need be."""
+    with transaction.atomic():
+        request = DocumentRequest.objects.select_for_update().get(pk=item.request_id)
+        _open(request)
+        RequestItemDocument.objects.filter(item=item, document=document).delete()
+        if not RequestItemDocument.objects.filter(item=item).exists():
+            item.received_at = None
+            item.save(update_fields=["received_at"])
+        refresh_status(request)
+
+
+def refresh_status(request: DocumentRequest) -> None:
+    """Complete the request when every required item is satisfied (and tick the pack's
+    collect item, once: only on the change to complete); reopen it when that stops being
+    true. Never unticks the pack (see ``unlink_document``). Call inside a transaction."""
+    from tasks.services import auto_tick
+
+    if request.status == RequestStatus.CANCELLED:
+        return
+    counts = with_progress(DocumentRequest.objects.filter(pk=request.pk)).values(
+        "required_total", "required_done", "items_total", "items_done"
+    )[0]
+    if counts["required_total"]:
+        done = counts["required_done"] == counts["required_total"]
+    else:
+        done = counts["items_total"] > 0 and counts["items_done"] == counts["items_total"]
+    if done and request.status != RequestStatus.COMPLETE:
+        request.status = RequestStatus.COMPLETE
+        request.completed_at = timezone.now()
+        request.save(update_fields=["status", "completed_at"])
+        if request.pack_id:
+            auto_tick(request.pack, AUTO_KEY, reason=AUTO_REASON)
+    elif not done and request.status == RequestStatus.COMPLETE:
+        request.status = RequestStatus.SENT if request.sent_at else RequestStatus.DRAFT
+        request.completed_at = None
+        request.save(update_fields=["status", "completed_at"])
+
+
+def pack_request(pack):
+    """The pack's (not cancelled) request with its progress, or None: one query."""
+    return (
+        with_progress(DocumentRequest.objects.filter(pack=pack))
+        .exclude(status=RequestStatus.CANCELLED)
+        .only("code", "title", "status", "due")
+        .first()
+    )
