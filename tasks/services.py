@@ -63,6 +63,18 @@ def set_item_done(item: PackItem, user, done: bool) -> PackItem:
     return item
 
 
+def tick_from_form(item: PackItem, user, value: str | None) -> str | None:
+    """Tick (``"1"``) or untick (``"0"``) as a form's ``done`` field asks: the reason nothing
+    changed, or None when the item changed."""
+    if value not in ("0", "1"):
+        return "Nothing changed: the form did not say whether the item is done."
+    try:
+        set_item_done(item, user, value == "1")
+    except TickRefused as refused:
+        return f"Nothing changed: {refused}"
+    return None
+
+
 def set_item_note(item: PackItem, user, note: str) -> PackItem:
     note = note.strip()
     if note == item.note:

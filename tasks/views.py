@@ -5,11 +5,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from atlasos.accounts.decorators import manager_required, partner_required, staff_required
 from atlasos.notifications.services import mark_all_read
+from atlasos.redirects import local_url
 from clients.access import access_client
 from clients.views import client_tab_context
 from portal.requests import pack_request
@@ -30,12 +30,7 @@ def _plural(count: int, word: str) -> str:
 
 def _back(request: HttpRequest, default: str) -> str:
     """Where a list's form came from (``next``), if it is one of our own pages."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return local_url(request, request.POST.get("next", ""), default)
 
 
 def _can_reassign(user) -> bool:
@@ -103,14 +98,7 @@ def pack_item_tick(request: HttpRequest, code) -> HttpResponse:
     pack_code, stage, title = item.pack.code, item.stage, item.title
     current_before = item.pack.current_stage
     done = request.POST.get("done")
-    error = None
-    if done not in ("0", "1"):
-        error = "Nothing changed: the form did not say whether the item is done."
-    else:
-        try:
-            services.set_item_done(item, request.user, done == "1")
-        except services.TickRefused as refused:
-            error = str(refused)
+    error = services.tick_from_form(item, request.user, done)
     if request.htmx:
         return _checklist_response(
             request, pack_code, stage, error=error, current_before=current_before

@@ -15,10 +15,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from atlasos.accounts.decorators import staff_required
+from atlasos.redirects import local_url
 from portal.requests import pack_request
 from tasks import services
 from tasks.access import access_pack, access_pack_item
@@ -149,15 +150,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 def _calendar_url(request: HttpRequest, candidate: str) -> str:
     """``candidate`` if it is a calendar page of this site, else the calendar."""
     default = reverse("calendar")
-    if (
-        candidate
-        and candidate.startswith(default)
-        and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return candidate
-    return default
+    return local_url(request, candidate, default, under=default)
 
 
 def _panel_context(request: HttpRequest, pack: Pack, *, back: str, error=None) -> dict:
@@ -196,14 +189,7 @@ def item_tick(request: HttpRequest, code) -> HttpResponse:
     pack_code, title = item.pack.code, item.title
     back = _calendar_url(request, request.POST.get("next", ""))
     done = request.POST.get("done")
-    error = None
-    if done not in ("0", "1"):
-        error = "Nothing changed: the form did not say whether the item is done."
-    else:
-        try:
-            services.set_item_done(item, request.user, done == "1")
-        except services.TickRefused as refused:
-            error = f"Nothing changed: {refused}"
+    error = services.tick_from_form(item, request.user, done)
     if request.htmx:
         pack = access_pack(request, pack_code)
         context = _panel_context(request, pack, back=back, error=error)

@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -17,6 +17,7 @@ from atlasos.notifications import services
 from atlasos.notifications.access import access_notification
 from atlasos.notifications.forms import NotificationSettingsForm
 from atlasos.notifications.models import Notification
+from atlasos.redirects import local_url
 from atlasos.tenancy.context import practice_context
 from atlasos.tenancy.routes import public
 from tasks.ical import build_calendar
@@ -28,12 +29,7 @@ NEW_FEED_SESSION_KEY = "notifications:new_calendar_feed"
 
 
 def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return local_url(request, request.POST.get("next", ""), default)
 
 
 def _list_context(request: HttpRequest) -> dict:
@@ -93,10 +89,7 @@ def notification_open(request: HttpRequest, code) -> HttpResponse:
     scanners that fetch every link must not mark anything read)."""
     notification = access_notification(request, code)
     services.mark_read(notification)
-    target = notification.url
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("notification_list")
-    return redirect(target)
+    return redirect(local_url(request, notification.url, reverse("notification_list")))
 
 
 def _feed_url(request: HttpRequest, token: str) -> str:
