@@ -348,7 +348,7 @@ def stage_times(
         packs.filter(practice_id=practice.pk, period__in=[previous, current])
         .order_by()
         .values_list("pk", "period")
-        .query.sql_with_params()
+        .sql_with_params()
     )
     params = [
         *selected_params,

@@ -164,13 +164,12 @@ class StageEntries:
 
     def __init__(self, packs: QuerySet, start: datetime.date, end: datetime.date, clock: Clock):
         self.start, self.end, self.today = start, end, clock.today
-        packs._check_scope()  # a raw query must not run without the practice in context
         selected = (
             with_status_sql(packs.filter(due_in_range_q(start, end)), clock)
             .order_by()
             .values_list(*_PACK_COLUMNS.values())
         )
-        self._packs_sql, self._packs_params = selected.query.sql_with_params()
+        self._packs_sql, self._packs_params = selected.sql_with_params()
 
     def _with(self) -> tuple[str, list]:
         """``WITH packs AS (…), entries AS (…), ranked AS (…)``: one row per stage target in

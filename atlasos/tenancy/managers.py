@@ -28,6 +28,12 @@ class TenantQuerySet(models.QuerySet):
         if self._scope_error:
             raise PracticeContextError(self._scope_error)
 
+    def sql_with_params(self) -> tuple[str, tuple]:
+        """The queryset's SQL and parameters, to embed in a raw query: checked like any other
+        evaluation, so raw SQL built on a scoped queryset keeps its practice filter."""
+        self._check_scope()
+        return self.query.sql_with_params()
+
     def _fetch_all(self):
         if self._result_cache is None:
             self._check_scope()

@@ -113,3 +113,14 @@ def test_related_managers_are_scoped(practice, other_practice):
         assert list(client.bank_accounts.all()) == []
     with pytest.raises(PracticeContextError):
         list(client.bank_accounts.all())
+
+
+def test_sql_for_a_raw_query_is_refused_without_a_practice_and_filtered_with_one(practice):
+    from atlasos.tenancy.context import PracticeContextError, practice_context
+    from tasks.models import Pack
+
+    with pytest.raises(PracticeContextError):
+        Pack.objects.all().sql_with_params()
+    with practice_context(practice.pk):
+        sql, params = Pack.objects.all().sql_with_params()
+    assert "practice_id" in sql and practice.pk in params
