@@ -11,3 +11,6 @@ class PortalConfig(AppConfig):
         register_code_converter("document", "portal.Document")
         register_code_converter("document_request", "portal.DocumentRequest")
         register_code_converter("request_item", "portal.RequestItem")
+        register_code_converter("delivery", "portal.Delivery")
+        register_code_converter("portal_account", "portal.PortalAccount")
+        register_code_converter("portal_email", "portal.PortalEmail")

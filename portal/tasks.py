@@ -29,3 +29,12 @@ def purge_deleted_documents() -> int:
             logger.info("purged %s deleted documents of practice %s", count, practice_id)
         purged += count
     return purged
+
+
+@shared_task(name="portal.send_portal_emails")
+def send_portal_emails(practice_id: int, pks: list[int]) -> int:
+    """Send these recorded client emails (each claimed first: a retry never sends twice)."""
+    from portal.mail import send_many
+
+    with practice_context(practice_id):
+        return send_many(pks)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from portal import views_documents as documents
 
@@ -61,4 +61,13 @@ urlpatterns += [
         requests.request_item_unlink,
         name="request_item_unlink",
     ),
+]
+
+# The client portal (contacts) and the staff pages of sending, reminders and delivery: each in
+# its own module.
+urlpatterns += [
+    path("portal/", include("portal.urls_contact")),
+    path("portal/", include("portal.urls_contact_pages")),
+    path("", include("portal.urls_reminders")),
+    path("", include("portal.urls_delivery")),
 ]

@@ -415,3 +415,78 @@ FACTORIES.update(
         "portal.RequestItemDocument": RequestItemDocumentFactory,
     }
 )
+
+
+# --- portal accounts, client emails, reminders and deliveries ---------------------------------
+
+
+class PortalUserFactory(UserFactory):
+    """A client contact's sign-in: the practice, no staff role."""
+
+    email = factory.Sequence(lambda n: f"contact{n}@client.example.com")
+    role = ""
+
+
+class PortalAccountFactory(TenantFactory):
+    class Meta:
+        model = "portal.PortalAccount"
+
+    contact = factory.SubFactory(
+        ContactFactory,
+        practice=factory.SelfAttribute("..practice"),
+        email=factory.SelfAttribute("..user.email"),
+    )
+    user = factory.SubFactory(PortalUserFactory, practice=factory.SelfAttribute("..practice"))
+
+
+class PortalGrantFactory(TenantFactory):
+    class Meta:
+        model = "portal.PortalGrant"
+
+    account = factory.SubFactory(PortalAccountFactory, practice=factory.SelfAttribute("..practice"))
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+
+
+class PortalEmailFactory(TenantFactory):
+    class Meta:
+        model = "portal.PortalEmail"
+
+    contact = factory.SubFactory(ContactFactory, practice=factory.SelfAttribute("..practice"))
+    kind = "request"
+    day = factory.LazyFunction(timezone.localdate)
+    to_address = factory.SelfAttribute("contact.email")
+    subject = "Documents needed"
+    body_text = "Please upload your documents."
+    body_html = "<p>Please upload your documents.</p>"
+
+
+class DeliveryFactory(TenantFactory):
+    class Meta:
+        model = "portal.Delivery"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    title = factory.Sequence(lambda n: f"Management accounts {n}")
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class DeliveryDocumentFactory(TenantFactory):
+    class Meta:
+        model = "portal.DeliveryDocument"
+
+    delivery = factory.SubFactory(DeliveryFactory, practice=factory.SelfAttribute("..practice"))
+    document = factory.SubFactory(
+        DocumentFactory,
+        practice=factory.SelfAttribute("..practice"),
+        client=factory.SelfAttribute("..delivery.client"),
+    )
+
+
+FACTORIES.update(
+    {
+        "portal.PortalAccount": PortalAccountFactory,
+        "portal.PortalGrant": PortalGrantFactory,
+        "portal.PortalEmail": PortalEmailFactory,
+        "portal.Delivery": DeliveryFactory,
+        "portal.DeliveryDocument": DeliveryDocumentFactory,
+    }
+)

@@ -34,6 +34,12 @@ class Practice(models.Model):
         default=0,
         help_text="Working days after the first working day after a period ends (0: that day).",
     )
+    reply_to_email = models.EmailField(
+        "reply-to address",
+        blank=True,
+        help_text="Where clients' replies to the practice's emails go (requests, reminders, "
+        "deliveries). Empty: the client's preparer.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

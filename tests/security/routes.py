@@ -31,6 +31,8 @@ class Route:
             return "public"
         if access == "practice":
             return "object" if self.code_converters else "practice"
+        if access == "portal":
+            return "portal_object" if self.code_converters else "portal"
         return "unclassified"
 
     @property

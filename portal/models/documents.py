@@ -1,4 +1,4 @@
-"""The client document store: every file the practice keeps for a client (issue 5)."""
+"""The client document store and document requests."""
 
 from django.conf import settings
 from django.db import models
@@ -123,6 +123,9 @@ class DocumentRequest(TenantModel):
     status = models.CharField(max_length=10, choices=RequestStatus, default=RequestStatus.DRAFT)
     sent_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the missing documents went to the assigned staff."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

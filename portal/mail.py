@@ -1,0 +1,168 @@
+"""Email to client contacts, sent exactly once per recorded row.
+
+``compose`` renders the message (``portal/email/<kind>.txt`` and ``.html``) and records it as a
+``PortalEmail``; ``queue`` hands the new rows to a worker once the transaction commits. Sending
+follows the same three steps as staff notifications (``atlasos.notifications.services``):
+
+1. **Claim** the row with a conditional UPDATE (``pending`` → ``sending``, stamped): one wins.
+2. **Send** with the row's Message-ID, so a second copy of the same row is the same message.
+3. **Mark sent**, only if the claim is still ours.
+
+A worker that dies between 1 and 3 leaves the row ``sending``; the sweep (``send_due``, run by
+every reminder job) takes over a claim older than ``NOTIFICATION_CLAIM_TIMEOUT_MINUTES`` and
+finishes it with the same Message-ID. A row already sent is never touched again.
+"""
+
+import datetime
+import logging
+from email.utils import formataddr, parseaddr
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from portal.models import PortalEmail
+
+logger = logging.getLogger(__name__)
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def local_day(practice, now: datetime.datetime | None = None) -> datetime.date:
+    return (now or timezone.now()).astimezone(ZoneInfo(practice.timezone)).date()
+
+
+def from_address(practice) -> str:
+    """"Harbour & Co Bookkeeping <no-reply@…>": the practice's name on our sending address."""
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((practice.name, address))
+
+
+def reply_to_address(practice, client=None) -> str:
+    """The practice's reply-to address, else the client's preparer's, else none."""
+    if practice.reply_to_email:
+        return practice.reply_to_email
+    preparer = getattr(client, "preparer", None) if client is not None else None
+    return preparer.email if preparer is not None else ""
+
+
+def compose(
+    *,
+    practice,
+    contact,
+    kind: str,
+    subject: str,
+    context: dict,
+    client=None,
+    now: datetime.datetime | None = None,
+    **fields,
+) -> PortalEmail:
+    """Render and record one email to ``contact`` (not yet sent). ``fields``: the row's links,
+    e.g. ``request=``, ``delivery=``, ``queued_by=``, or ``day=`` to override today."""
+    context = {
+        "practice": practice,
+        "contact": contact,
+        "client": client,
+        "portal_link": absolute_url("/portal/"),
+        **context,
+    }
+    fields.setdefault("day", local_day(practice, now))
+    return PortalEmail.objects.create(
+        contact=contact,
+        kind=kind,
+        to_address=contact.email,
+        reply_to=reply_to_address(practice, client),
+        subject=subject,
+        body_text=render_to_string(f"portal/email/{kind}.txt", context),
+        body_html=render_to_string(f"portal/email/{kind}.html", context),
+        **fields,
+    )
+
+
+def queue(emails) -> None:
+    """Send these recorded emails from a worker once the current transaction commits."""
+    from portal.tasks import send_portal_emails
+
+    by_practice: dict[int, list[int]] = {}
+    for email in emails:
+        by_practice.setdefault(email.practice_id, []).append(email.pk)
+    for practice_id, pks in by_practice.items():
+        transaction.on_commit(
+            lambda practice_id=practice_id, pks=pks: send_portal_emails.delay(practice_id, pks)
+        )
+
+
+def _stale_before(now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(minutes=settings.NOTIFICATION_CLAIM_TIMEOUT_MINUTES)
+
+
+def _claimable(now: datetime.datetime) -> Q:
+    pending = Q(state=PortalEmail.State.PENDING)
+    abandoned = Q(state=PortalEmail.State.SENDING, claimed_at__lt=_stale_before(now))
+    return pending | abandoned
+
+
+def claim(pk: int, now: datetime.datetime) -> bool:
+    """Step 1: the conditional UPDATE. True for exactly one caller."""
+    return (
+        PortalEmail.objects.filter(_claimable(now), pk=pk).update(
+            state=PortalEmail.State.SENDING, claimed_at=now
+        )
+        == 1
+    )
+
+
+def message_of(email: PortalEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=from_address(email.practice),
+        to=[email.to_address],
+        reply_to=[email.reply_to] if email.reply_to else None,
+        headers={"Message-ID": email.message_id},
+    )
+    message.attach_alternative(email.body_html, "text/html")
+    return message
+
+
+def send_one(pk: int, now: datetime.datetime | None = None) -> bool:
+    """Claim, send, mark sent. False when another worker has it or it was sent already.
+
+    A failure while sending leaves the claim: the sweep sends it again, same Message-ID, once
+    the claim is stale."""
+    now = now or timezone.now()
+    if not claim(pk, now):
+        return False
+    email = PortalEmail.objects.select_related("practice").get(pk=pk)
+    message_of(email).send()
+    PortalEmail.objects.filter(pk=pk, state=PortalEmail.State.SENDING, claimed_at=now).update(
+        state=PortalEmail.State.SENT, sent_at=timezone.now()
+    )
+    return True
+
+
+def send_many(pks, now: datetime.datetime | None = None) -> int:
+    sent = 0
+    for pk in pks:
+        try:
+            sent += send_one(pk, now)
+        except Exception:
+            logger.exception("portal email %s not sent; retried once its claim expires", pk)
+    return sent
+
+
+def send_due(now: datetime.datetime | None = None) -> int:
+    """The sweep: rows never sent (the queue lost them) and claims a dead worker abandoned."""
+    now = now or timezone.now()
+    pks = list(
+        PortalEmail.objects.filter(_claimable(now))
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return send_many(pks, now)
