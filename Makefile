@@ -9,6 +9,8 @@ PORT ?= 8000
 DEMO_PRACTICE := Harbour & Co Bookkeeping
 DEMO_EMAIL := partner@harbour.example.com
 DEMO_PASSWORD := harbour-demo-2026
+DEMO_PORTAL_EMAIL := sarah@whitfield.example.com
+DEMO_PORTAL_PASSWORD := whitfield-portal-2026
 
 .PHONY: run test install migrate seed lint format bench clean
 
@@ -27,12 +29,14 @@ migrate: install
 
 seed: migrate
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo --practice "$(DEMO_PRACTICE)" \
-		--email "$(DEMO_EMAIL)" --password "$(DEMO_PASSWORD)" --clients 40
+		--email "$(DEMO_EMAIL)" --password "$(DEMO_PASSWORD)" --clients 40 \
+		--portal-email "$(DEMO_PORTAL_EMAIL)" --portal-password "$(DEMO_PORTAL_PASSWORD)"
 
 run: seed
 	@echo ""
 	@echo "  AtlasOS is starting at http://$(HOST):$(PORT)/"
 	@echo "  Sign in as $(DEMO_EMAIL) with the password $(DEMO_PASSWORD)"
+	@echo "  Client portal: sign in as $(DEMO_PORTAL_EMAIL) with the password $(DEMO_PORTAL_PASSWORD)"
 	@echo ""
 	@# The periodic jobs (packs, overdue alerts, digests) run beside the server, in-process.
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py run_periodic_jobs --loop > var/periodic-jobs.log 2>&1 & \

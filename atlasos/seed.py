@@ -18,6 +18,7 @@ from schwifty import IBAN
 
 from atlasos.accounts.models import Role
 from atlasos.seed_cycle import seed_cycle
+from atlasos.seed_portal import seed_portal
 from atlasos.tenancy.context import practice_context
 from atlasos.tenancy.models import Practice
 from clients.choices import AccountingSystem, EntityType, PayrollFrequency, VatFrequency
@@ -234,7 +235,14 @@ def slugify_domain(name: str) -> str:
 
 
 def seed_practice(
-    *, name: str, email: str, password: str, clients: int, history: int = 12
+    *,
+    name: str,
+    email: str,
+    password: str,
+    clients: int,
+    history: int = 12,
+    portal_email: str = "",
+    portal_password: str = "",
 ) -> SeedResult:
     """Create the practice with its team and clients; a second run for the same practice
     changes nothing."""
@@ -243,8 +251,12 @@ def seed_practice(
     if existing is not None:
         return SeedResult(existing, False, time.perf_counter() - started, 0)
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValueError(f"{email} already has an account in another practice.")
+    portal_email = portal_email.strip().lower()
+    for address in filter(None, (email, portal_email)):
+        if User.objects.filter(email__iexact=address).exists():
+            raise ValueError(f"{address} already has an account in another practice.")
+    if portal_email == email:
+        raise ValueError("The portal contact needs an email address of their own.")
     rng = random.Random(name)
     with transaction.atomic():
         practice = Practice.objects.create(name=name)
@@ -253,6 +265,9 @@ def seed_practice(
             seeded = _seed_clients(rng, team, clients)
             now = timezone.now()
             seed_cycle(rng, practice, seeded, now, history=history)
+            seed_portal(
+                practice, team, seeded, now, email=portal_email, password=portal_password
+            )
             _seed_alerts(practice, now)
     return SeedResult(practice, True, time.perf_counter() - started, clients)
 

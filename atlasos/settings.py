@@ -145,6 +145,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.purge_deleted_documents",
         "schedule": 24 * 60 * 60,
     },
+    "send-document-reminders": {
+        "task": "portal.send_reminders",
+        "schedule": 60 * 60,
+    },
     "purge-stale-client-imports": {
         "task": "clients.tasks.purge_stale_imports",
         "schedule": 60 * 60,

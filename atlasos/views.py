@@ -12,15 +12,19 @@ from django.views.decorators.http import require_GET
 
 from atlasos.celery import app as celery_app
 from atlasos.tenancy.routes import public
+from portal.contact_access import portal_account_of
 
 
 @public("the entry point: sends a visitor to sign in or to their start page")
 def home(request: HttpRequest) -> HttpResponse:
-    """Partners and managers start on the task board, the rest of the staff on My work."""
+    """Partners and managers start on the task board, the rest of the staff on My work,
+    client contacts on the portal's home."""
     if not request.user.is_authenticated:
         return redirect("account_login")
     if request.user.is_practice_staff:
         return redirect("board" if request.user.can_review else "my_work")
+    if portal_account_of(request.user) is not None:
+        return redirect("portal_home")
     return render(request, "no_practice.html", status=403)
 
 

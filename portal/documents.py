@@ -111,9 +111,16 @@ def store_document(
 
 
 def soft_delete(document: Document, user) -> None:
-    """Hide the document; it can be restored for 30 days, then it is purged."""
+    """Hide the document; it can be restored for 30 days, then it is purged. A document
+    delivered to the client stays: it is what the client received."""
     if document.deleted_at:
         return
+    delivered = document.delivery_links.select_related("delivery").first()
+    if delivered is not None:
+        raise DocumentError(
+            f"{document.original_name} was delivered to the client in "
+            f"\u201c{delivered.delivery.title}\u201d; it stays in the document store."
+        )
     document.deleted_at = timezone.now()
     document.deleted_by = user
     document.save(update_fields=["deleted_at", "deleted_by"])
@@ -158,7 +165,7 @@ def purge_deleted(now: datetime.datetime | None = None) -> int:
     with transaction.atomic():
         rows = list(
             Document.objects.select_for_update(skip_locked=True)
-            .filter(deleted_at__lt=cutoff)
+            .filter(deleted_at__lt=cutoff, delivery_links__isnull=True)
             .values_list("pk", "practice_id", "storage_key")
         )
         for _pk, practice_id, key in rows:

@@ -21,11 +21,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import PortalEmail
+from clients.models import ClientContact, Contact
+from portal.models import PortalEmail, PortalGrant
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +36,37 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def portal_request_url(document_request) -> str:
+    """The absolute link to the request in the client portal."""
+    return absolute_url(reverse("portal_request", args=[document_request.code]))
+
+
+def portal_contacts_of(client_ids) -> dict[int, list[Contact]]:
+    """Client id → its portal contacts, by name: contacts of the client with an email address
+    whose portal account (of an active user) was granted that client. One query."""
+    granted = PortalGrant.objects.filter(
+        account__contact=OuterRef("contact"),
+        account__user__is_active=True,
+        client=OuterRef("client"),
+    )
+    links = (
+        ClientContact.objects.filter(Exists(granted), client_id__in=list(client_ids))
+        .exclude(contact__email="")
+        .select_related("contact")
+        .order_by("contact__name", "contact__pk")
+    )
+    contacts: dict[int, list[Contact]] = {}
+    for link in links:
+        contacts.setdefault(link.client_id, []).append(link.contact)
+    return contacts
+
+
 def local_day(practice, now: datetime.datetime | None = None) -> datetime.date:
     return (now or timezone.now()).astimezone(ZoneInfo(practice.timezone)).date()
 
 
 def from_address(practice) -> str:
-    """"Harbour & Co Bookkeeping <no-reply@…>": the practice's name on our sending address."""
+    """ "Harbour & Co Bookkeeping <no-reply@…>": the practice's name on our sending address."""
     _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     return formataddr((practice.name, address))
 
@@ -89,13 +116,18 @@ def queue(emails) -> None:
     """Send these recorded emails from a worker once the current transaction commits."""
     from portal.tasks import send_portal_emails
 
+    def enqueue(practice_id: int, pks: list[int]) -> None:
+        try:
+            send_portal_emails.delay(practice_id, pks)
+        except Exception:
+            # The broker is down: the rows stay pending and the reminder job's sweep sends them.
+            logger.exception("could not enqueue portal emails %s", pks)
+
     by_practice: dict[int, list[int]] = {}
     for email in emails:
         by_practice.setdefault(email.practice_id, []).append(email.pk)
     for practice_id, pks in by_practice.items():
-        transaction.on_commit(
-            lambda practice_id=practice_id, pks=pks: send_portal_emails.delay(practice_id, pks)
-        )
+        transaction.on_commit(lambda practice_id=practice_id, pks=pks: enqueue(practice_id, pks))
 
 
 def _stale_before(now: datetime.datetime) -> datetime.datetime:

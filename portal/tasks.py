@@ -1,4 +1,5 @@
-"""Celery tasks of the portal app (thin wrappers; the work is in portal.documents)."""
+"""Celery tasks of the portal app (thin wrappers: the work is in portal.documents, portal.mail
+and portal.reminders)."""
 
 import logging
 
@@ -38,3 +39,32 @@ def send_portal_emails(practice_id: int, pks: list[int]) -> int:
 
     with practice_context(practice_id):
         return send_many(pks)
+
+
+@shared_task(name="portal.send_reminders")
+def send_reminders() -> int:
+    """Beat, hourly: each practice's document reminders and escalations (``portal.reminders``),
+    in its own context. Idempotent: a second run the same day records and sends nothing new,
+    and finishes emails a dead worker left half-sent."""
+    from portal.reminders import run_reminders
+
+    now = timezone.now()
+    with unscoped("beat: send document reminders"):
+        practice_ids = list(Practice.objects.values_list("pk", flat=True))
+    sent = 0
+    for practice_id in practice_ids:
+        with practice_context(practice_id):
+            try:
+                run = run_reminders(now)
+            except Exception:
+                logger.exception("reminders failed for practice %s", practice_id)
+                continue
+        if run.emails or run.escalations:
+            logger.info(
+                "practice %s: %s reminder emails, %s escalations",
+                practice_id,
+                run.emails,
+                run.escalations,
+            )
+        sent += run.sent
+    return sent

@@ -251,6 +251,8 @@ def validate_upload(upload, *, max_bytes: int | None = None) -> ValidatedUpload:
 
 
 def _too_big(name: str, size: int, limit: int) -> str:
+    if human_size(size) == human_size(limit):
+        return f"{name} is larger than the {human_size(limit)} limit per file."
     return f"{name} is {human_size(size)}; the limit is {human_size(limit)} per file."
 
 

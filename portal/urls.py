@@ -70,4 +70,5 @@ urlpatterns += [
     path("portal/", include("portal.urls_contact_pages")),
     path("", include("portal.urls_reminders")),
     path("", include("portal.urls_delivery")),
+    path("", include("portal.urls_portal_access")),
 ]

@@ -3,22 +3,19 @@ reclassify, delete and restore."""
 
 import logging
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from atlasos.accounts.decorators import staff_required
 from clients.access import access_client
 from clients.views import client_tab_context
-from portal import documents
+from portal import documents, serving
 from portal.access import access_document
 from portal.forms import DocumentFilterForm, DocumentUploadForm, ReclassifyForm
 from portal.models import Document, Source
@@ -31,7 +28,6 @@ PAGE_SIZE = 50
 # What a previewed file may do in the browser: nothing. PDFs and images render; scripts in a
 # PDF, forms, plugins and navigation are all off.
 PREVIEW_CSP = "sandbox; default-src 'none'; img-src 'self'; object-src 'none'"
-SIGNED_URL_SECONDS = 60
 
 
 def _live(client):
@@ -137,42 +133,11 @@ def _detail(request, document, form, status=200) -> HttpResponse:
     return render(request, "portal/document_detail.html", context, status=status)
 
 
-def _stream(document: Document, *, inline: bool) -> FileResponse:
-    try:
-        stored = documents.open_stored_file(document)
-    except (FileNotFoundError, OSError):
-        logger.error("document %s: file %s is missing", document.code, document.storage_key)
-        raise Http404("The file of this document is missing.") from None
-    response = FileResponse(
-        stored,
-        as_attachment=not inline,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @staff_required
 @require_GET
 def document_download(request: HttpRequest, code) -> HttpResponse:
-    """Always an attachment. On S3, a redirect to a signed URL valid for a minute that asks S3
-    for the same headers; otherwise the bytes streamed through this view."""
-    document = access_document(request, code)
-    if settings.AWS_STORAGE_BUCKET_NAME:
-        url = default_storage.url(
-            document.storage_key,
-            parameters={
-                "ResponseContentDisposition": content_disposition_header(
-                    True, document.original_name
-                ),
-                "ResponseContentType": document.content_type,
-            },
-            expire=SIGNED_URL_SECONDS,
-        )
-        return redirect(url)
-    return _stream(document, inline=False)
+    """Always an attachment: a signed S3 URL valid for a minute, or the bytes streamed."""
+    return serving.attachment_response(access_document(request, code))
 
 
 @staff_required
@@ -184,7 +149,7 @@ def document_preview(request: HttpRequest, code) -> HttpResponse:
     document = access_document(request, code)
     if not document.previewable:
         raise Http404("This type of document has no preview; download it instead.")
-    response = _stream(document, inline=True)
+    response = serving.stream(document, inline=True)
     response["Content-Security-Policy"] = PREVIEW_CSP + "; frame-ancestors 'self'"
     return response
 
@@ -209,7 +174,11 @@ def document_edit(request: HttpRequest, code) -> HttpResponse:
 @require_POST
 def document_delete(request: HttpRequest, code) -> HttpResponse:
     document = access_document(request, code)
-    documents.soft_delete(document, request.user)
+    try:
+        documents.soft_delete(document, request.user)
+    except documents.DocumentError as refused:
+        messages.error(request, refused.message)
+        return redirect("document_detail", document.code)
     until = documents.restore_deadline(document)
     messages.success(
         request,

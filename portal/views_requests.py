@@ -1,11 +1,14 @@
-"""Staff views of document requests: the client's Requests tab, a request's page, and the
-actions on it (edit, cancel, add/remove an item, upload against an item, not applicable).
+"""Staff views of document requests: the client's Requests tab (with its reminder settings), a
+request's page (with who a send goes to, its emails and its next reminder), and the actions on
+it (edit, cancel, add/remove an item, upload against an item, not applicable). Sending is in
+``views_sending``, reminder settings in ``views_reminder_settings``.
 
 Every action is a plain form post that redirects back to the request's page (no JavaScript
 needed); a refused form re-renders the page with its message and changes nothing.
 """
 
 import uuid
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -18,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from atlasos.accounts.decorators import staff_required
 from clients.access import access_client
 from clients.views import client_tab_context
+from portal import reminders, sending
 from portal import requests as services
 from portal.access import access_request, access_request_item
 from portal.forms import (
@@ -26,7 +30,15 @@ from portal.forms import (
     RequestForm,
     RequestItemForm,
 )
-from portal.models import DocumentRequest, RequestItem, RequestItemDocument
+from portal.forms_reminders import ClientRemindersForm
+from portal.models import (
+    DocumentRequest,
+    PortalEmail,
+    Reminder,
+    RequestItem,
+    RequestItemDocument,
+)
+from portal.reminders import policy_for
 from portal.uploads import UploadRefused
 
 PAGE_SIZE = 50
@@ -39,14 +51,37 @@ def _item_url(item: RequestItem) -> str:
 @staff_required
 @require_GET
 def client_requests(request: HttpRequest, code) -> HttpResponse:
-    client = access_client(request, code)
+    return client_requests_page(request, access_client(request, code))
+
+
+def _reminders_context(client, form=None) -> dict:
+    """The client's reminder settings: the policy it follows, paused or not, and the form."""
+    policies = reminders.load_policies([client.pk])
+    row = policies.client_rows.get(client.pk)
+    own = row is not None and row.own_policy
+    if form is None:
+        initial = ClientRemindersForm.initial_from(row if own else None, policies.practice)
+        initial.update(policy="own" if own else "practice", paused=bool(row and row.paused))
+        form = ClientRemindersForm(initial=initial, auto_id="reminders-%s")
+    return {
+        "reminders_form": form,
+        "reminders_paused": bool(row and row.paused),
+        "reminders_own": own,
+        "reminders_text": reminders.describe(policy_for(row) if own else policies.practice),
+    }
+
+
+def client_requests_page(request, client, *, reminders_form=None, status=200) -> HttpResponse:
+    """The client's Requests tab (also re-rendered by a refused reminder settings form)."""
     queryset = services.with_progress(
         DocumentRequest.objects.filter(client=client).select_related("pack")
     ).order_by("-due", "-pk")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = client_tab_context(client)
-    context.update(tab="requests", page=page, query="")
-    return render(request, "portal/client_requests.html", context)
+    context.update(
+        tab="requests", page=page, query="", **_reminders_context(client, reminders_form)
+    )
+    return render(request, "portal/client_requests.html", context, status=status)
 
 
 @staff_required
@@ -70,7 +105,33 @@ def request_new(request: HttpRequest, code) -> HttpResponse:
     return render(request, "portal/request_new.html", context)
 
 
-def _detail_context(document_request: DocumentRequest, **forms) -> dict:
+@dataclass
+class SentEmail:
+    """One line of a request's email history: the request itself, or a reminder step."""
+
+    email: PortalEmail
+    contact: object
+    step: int | None = None
+    items: list[str] = field(default_factory=list)
+
+    @property
+    def when(self):
+        return self.email.sent_at or self.email.created_at
+
+
+def email_history(document_request: DocumentRequest) -> list[SentEmail]:
+    """Every email about the request, latest first (two queries)."""
+    sends = PortalEmail.objects.filter(
+        request=document_request, kind=PortalEmail.Kind.REQUEST
+    ).select_related("contact")
+    steps = Reminder.objects.filter(request=document_request).select_related("email", "contact")
+    history = [SentEmail(email, email.contact) for email in sends]
+    history += [SentEmail(row.email, row.contact, row.step, row.items) for row in steps]
+    history.sort(key=lambda line: (line.email.created_at, line.email.pk), reverse=True)
+    return history
+
+
+def _detail_context(document_request: DocumentRequest, practice, **forms) -> dict:
     links = RequestItemDocument.objects.select_related("document").order_by("linked_at", "pk")
     items = list(
         RequestItem.objects.filter(request=document_request)
@@ -78,10 +139,15 @@ def _detail_context(document_request: DocumentRequest, **forms) -> dict:
         .prefetch_related(Prefetch("links", queryset=links))
     )
     required = [item for item in items if item.required]
+    history = email_history(document_request)
+    last_sent = max((line.step for line in history if line.step), default=0)
     context = client_tab_context(document_request.client)
     context.update(
         tab="requests",
         document_request=document_request,
+        recipients=sending.recipients(document_request),
+        history=history,
+        outlook=reminders.request_outlook(document_request, practice, last_sent),
         items=items,
         required_total=len(required),
         required_done=sum(1 for item in required if item.state != "missing"),
@@ -102,7 +168,7 @@ def _detail(request, document_request, status=200, **forms) -> HttpResponse:
     return render(
         request,
         "portal/request_detail.html",
-        _detail_context(document_request, **forms),
+        _detail_context(document_request, request.user.practice, **forms),
         status=status,
     )
 

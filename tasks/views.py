@@ -13,6 +13,7 @@ from atlasos.redirects import local_url
 from clients.access import access_client
 from clients.views import client_tab_context
 from portal.requests import pack_request
+from portal.views_delivery import delivery_context
 from tasks import services
 from tasks.access import access_pack, access_pack_item
 from tasks.forms import BulkReassignForm, MyWorkFilterForm, PackReassignForm, pack_codes
@@ -45,6 +46,7 @@ def _pack_context(request: HttpRequest, pack: Pack, **extra) -> dict:
         "view": view,
         "can_reassign": False,
         "document_request": pack_request(pack),
+        **delivery_context(pack, extra.pop("delivery_form", None)),
     }
     if _can_reassign(request.user):
         context["can_reassign"] = True

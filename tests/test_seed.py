@@ -122,3 +122,54 @@ def test_seed_raises_todays_overdue_alerts_without_emailing_anyone(db, mailoutbo
         # The beat job finds nothing new to raise after the seed.
         assert raise_overdue_alerts(practice).alerts == 0
     assert mailoutbox == []
+
+
+PORTAL = {"portal_email": "sarah@whitfield.example.com", "portal_password": "portal-pass-2026"}
+
+
+def test_seed_gives_the_portal_contact_requests_in_every_state_and_emails_nobody(
+    client, db, mailoutbox
+):
+    from portal.models import (
+        Delivery,
+        DocumentRequest,
+        PortalAccount,
+        PortalEmail,
+        Reminder,
+        RequestStatus,
+        Source,
+    )
+
+    seed(history=2, **PORTAL)
+    practice = Practice.objects.get(name="Demo Practice")
+    with practice_context(practice.pk):
+        account = PortalAccount.objects.select_related("user").get()
+        assert account.user.email == PORTAL["portal_email"] and not account.user.role
+        assert account.grants.count() == 3
+        statuses = set(DocumentRequest.objects.values_list("status", flat=True))
+        assert statuses == set(RequestStatus.values)
+        assert Reminder.objects.exists()
+        assert set(PortalEmail.objects.values_list("state", flat=True)) == {"sent"}
+        from portal.models import Document
+
+        assert Document.objects.filter(source=Source.PORTAL).count() >= 2
+        delivered = Delivery.objects.get()
+        assert delivered.acknowledged_at is not None
+    assert mailoutbox == []
+
+    # The printed portal login works and lands on the portal.
+    assert client.login(email=PORTAL["portal_email"], password=PORTAL["portal_password"])
+    response = client.get("/", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/portal/"
+
+
+def test_seed_refuses_a_portal_email_taken_by_someone_else(db):
+    seed()
+    with pytest.raises(CommandError, match="already has an account"):
+        seed(
+            practice="Other",
+            email="other@demo.example.com",
+            portal_email="boss@demo.example.com",
+            portal_password="portal-pass-2026",
+        )

@@ -7,8 +7,9 @@ EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz")
 
 
 class RequirePracticeMFAMiddleware:
-    """When a practice makes two-factor authentication compulsory, a member without an
-    authenticator app is sent to set one up before anything else."""
+    """When a practice makes two-factor authentication compulsory, a member of staff without an
+    authenticator app is sent to set one up before anything else. The practice's clients
+    (portal contacts) are not: the rule is for the practice's own team."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -17,7 +18,7 @@ class RequirePracticeMFAMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and user.practice_id is not None
+            and user.is_practice_staff
             and user.practice.require_mfa
             and not request.path.startswith(EXEMPT_PREFIXES)
             and not _has_totp(user)

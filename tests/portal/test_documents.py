@@ -162,3 +162,21 @@ def test_purge_after_the_file_is_already_gone_still_removes_the_row(in_practice,
     default_storage.delete(old.storage_key)
     assert documents.purge_deleted() == 1
     assert not Document.objects.filter(pk=old.pk).exists()
+
+
+def test_a_delivered_document_cannot_be_deleted_and_is_never_purged(practice, staff, in_practice):
+    from portal.documents import DocumentError, purge_deleted, soft_delete
+    from tests.factories import DeliveryDocumentFactory
+
+    link = DeliveryDocumentFactory(practice=practice)
+    document = link.document
+    with pytest.raises(DocumentError, match="was delivered to the client"):
+        soft_delete(document, staff)
+    document.refresh_from_db()
+    assert document.deleted_at is None
+    # Even if it was deleted before it was delivered, the purge leaves it alone.
+    Document.objects.filter(pk=document.pk).update(
+        deleted_at=timezone.now() - datetime.timedelta(days=40)
+    )
+    assert purge_deleted() == 0
+    assert Document.objects.filter(pk=document.pk).exists()

@@ -406,8 +406,11 @@ def test_pack_page_query_count_does_not_grow_with_items_or_events(
     # 4 checklist items (with who ticked), 5 the review rule "ticked preparation items?",
     # 6 latest events (with actor), 7 event count, 8-9 reassign form: preparer and reviewer
     # choices, 10 the viewer's notifications about the pack marked read, 11 the bell's count,
-    # 12 the pack's document request with its progress (portal.requests.pack_request).
-    with django_assert_num_queries(12):
+    # 12 the pack's document request with its progress (portal.requests.pack_request),
+    # 13 the Deliver panel's delivery document links (with delivery, publisher, acknowledger,
+    # documents), 14 the delivery's emails with contacts — or, before delivery, the candidate
+    # documents.
+    with django_assert_num_queries(14):
         response = as_partner.get(f"/packs/{pack.code}/")
     assert response.status_code == 200
     assert response.content.decode().count('<li id="item-') == n_items

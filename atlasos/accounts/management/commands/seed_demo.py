@@ -12,15 +12,30 @@ class Command(BaseCommand):
         parser.add_argument("--password", default="harbour-demo-2026")
         parser.add_argument("--clients", type=int, default=40)
         parser.add_argument(
+            "--portal-email",
+            default="",
+            help="Sign-in of a client contact for the client portal (none when empty).",
+        )
+        parser.add_argument("--portal-password", default="")
+        parser.add_argument(
             "--history", type=int, default=12, help="Past periods of packs to create."
         )
 
     def handle(self, *args, practice, email, password, clients, history, **options):
+        portal_email, portal_password = options["portal_email"], options["portal_password"]
+        if portal_email and len(portal_password) < 8:
+            raise CommandError("--portal-password needs at least 8 characters.")
         if clients < 0:
             raise CommandError("--clients cannot be negative.")
         try:
             result = seed_practice(
-                name=practice, email=email, password=password, clients=clients, history=history
+                name=practice,
+                email=email,
+                password=password,
+                clients=clients,
+                history=history,
+                portal_email=portal_email,
+                portal_password=portal_password,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
@@ -34,3 +49,5 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{practice!r} already exists; nothing changed.")
         self.stdout.write(f"  Partner sign-in: {email} / {password}")
+        if portal_email:
+            self.stdout.write(f"  Client portal sign-in: {portal_email} / {portal_password}")

@@ -1,0 +1,443 @@
+"""Automated reminders: chase the documents still missing, then tell the assigned staff member.
+
+The practice's policy (``ReminderSettings`` without a client; the defaults of
+``ReminderPolicy`` when there is none) applies to every client, unless the client has its own
+row: ``own_policy`` overrides it, ``paused`` stops reminders and escalation for that client.
+When each step falls due is ``portal.reminder_policy``; this module does the rest.
+
+``run_reminders`` (the beat job ``portal.send_reminders``, hourly, per practice):
+
+1. Read the open requests (sent, not complete, of active clients), their missing items, the
+   steps already recorded per request and contact, and the clients' portal contacts.
+2. For each contact, the step due today of each of their requests. A step on or before the
+   day the request was (last) sent is skipped: that email asked already.
+3. One email per contact covering all their clients' due requests: in one transaction per
+   contact, the ``PortalEmail`` (unique per contact and day) and its ``Reminder`` rows (unique
+   per request, contact and step). An IntegrityError means another run recorded it: skipped.
+4. Escalate each request whose schedule is over: a conditional UPDATE of ``escalated_at`` (one
+   winner) and a notification to the assigned staff member, in one transaction.
+5. After the commits, send the new emails (each claimed first, ``portal.mail``), then sweep
+   emails never sent or abandoned by a dead worker; send the escalation notifications' emails.
+
+Run it twice, or concurrently, or again after a crash: every step is recorded once and every
+recorded email is sent once (a crash between sending and marking it sent sends it again with
+the same Message-ID, which mail servers and clients treat as one message).
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from atlasos.notifications.models import Notification
+from atlasos.notifications.services import (
+    email_choice,
+    initial_email_state,
+    send_notification_emails,
+)
+from atlasos.tenancy.context import require_practice_id
+from atlasos.tenancy.models import Practice
+from clients.choices import ClientStatus
+from portal import mail
+from portal.models import (
+    DocumentRequest,
+    PortalEmail,
+    Reminder,
+    ReminderSettings,
+    RequestItem,
+    RequestStatus,
+)
+from portal.reminder_policy import (
+    ReminderPolicy,
+    Step,
+    escalation_day,
+    escalation_due,
+    schedule,
+    step_due,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# --- the policy in force --------------------------------------------------------------------
+
+
+def policy_for(row: ReminderSettings | None) -> ReminderPolicy | None:
+    """The policy a settings row says (the defaults without one); None when it is paused."""
+    if row is None:
+        return ReminderPolicy()
+    if row.paused:
+        return None
+    return ReminderPolicy(
+        days_before=row.days_before,
+        every_days=row.every_days,
+        max_reminders=row.max_reminders,
+        escalate=row.escalate,
+    )
+
+
+@dataclass
+class Policies:
+    """The practice's settings row and some clients' rows: the policy each client follows."""
+
+    practice_row: ReminderSettings | None
+    client_rows: dict[int, ReminderSettings]
+
+    @property
+    def practice(self) -> ReminderPolicy:
+        return policy_for(self.practice_row) or ReminderPolicy()
+
+    def for_client(self, client_id: int) -> ReminderPolicy | None:
+        row = self.client_rows.get(client_id)
+        if row is not None and (row.paused or row.own_policy):
+            return policy_for(row)
+        return self.practice
+
+
+def load_policies(client_ids) -> Policies:
+    """The practice's row and these clients' rows, in one query."""
+    rows = ReminderSettings.objects.filter(
+        Q(client__isnull=True) | Q(client_id__in=list(client_ids))
+    )
+    practice_row, client_rows = None, {}
+    for row in rows:
+        if row.client_id is None:
+            practice_row = row
+        else:
+            client_rows[row.client_id] = row
+    return Policies(practice_row, client_rows)
+
+
+# --- when ------------------------------------------------------------------------------------
+
+
+def step_to_send(
+    due: datetime.date,
+    policy: ReminderPolicy,
+    today: datetime.date,
+    last_sent: int,
+    sent_on: datetime.date | None,
+) -> Step | None:
+    """The step to send today, if any: ``step_due``, except a step on or before the day the
+    request itself was sent."""
+    step = step_due(due, policy, today, last_sent)
+    if step is None or (sent_on is not None and step.day <= sent_on):
+        return None
+    return step
+
+
+def should_escalate(
+    document_request: DocumentRequest,
+    policy: ReminderPolicy | None,
+    today: datetime.date,
+    sent_on: datetime.date | None,
+) -> bool:
+    """Escalate once, when the schedule is over; not for a request sent after it ended (whoever
+    sent it knows it is late)."""
+    if policy is None or document_request.status != RequestStatus.SENT:
+        return False
+    day = escalation_day(document_request.due, policy)
+    if day is None or (sent_on is not None and day <= sent_on):
+        return False
+    return escalation_due(
+        document_request.due, policy, today, document_request.escalated_at is not None
+    )
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What happens next to a request's reminders, for its page. ``state``: draft, closed,
+    paused, next (``day``, ``step`` of ``total``), escalation (on ``day``), escalated (at
+    ``at``), done (no more reminders, no escalation)."""
+
+    state: str
+    day: datetime.date | None = None
+    step: int = 0
+    total: int = 0
+    at: datetime.datetime | None = None
+    today: bool = False
+
+
+def outlook(
+    document_request: DocumentRequest,
+    policy: ReminderPolicy | None,
+    today: datetime.date,
+    last_sent: int,
+    sent_on: datetime.date | None,
+) -> Outlook:
+    if document_request.escalated_at is not None:
+        return Outlook("escalated", at=document_request.escalated_at)
+    if document_request.status == RequestStatus.DRAFT:
+        return Outlook("draft")
+    if document_request.status != RequestStatus.SENT:
+        return Outlook("closed")
+    if policy is None:
+        return Outlook("paused")
+    now = step_to_send(document_request.due, policy, today, last_sent, sent_on)
+    if now is not None:
+        return Outlook("next", day=today, step=now.number, total=policy.max_reminders, today=True)
+    after = sent_on or today
+    for step in schedule(document_request.due, policy):
+        if step.number > last_sent and step.day > today and step.day > after:
+            return Outlook("next", day=step.day, step=step.number, total=policy.max_reminders)
+    day = escalation_day(document_request.due, policy)
+    if day is not None and day > after:
+        return Outlook("escalation", day=max(day, today))
+    return Outlook("done")
+
+
+def request_outlook(document_request: DocumentRequest, practice, last_sent: int) -> Outlook:
+    """The request's outlook today, with its client's policy (one query)."""
+    policy = load_policies([document_request.client_id]).for_client(document_request.client_id)
+    sent_on = (
+        mail.local_day(practice, document_request.sent_at) if document_request.sent_at else None
+    )
+    return outlook(document_request, policy, mail.local_day(practice), last_sent, sent_on)
+
+
+# --- the job ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Due:
+    document_request: DocumentRequest
+    step: Step
+    items: list[RequestItem]
+
+
+@dataclass
+class ReminderRun:
+    emails: int = 0
+    reminders: int = 0
+    escalations: int = 0
+    sent: int = 0
+    notifications: list[int] = field(default_factory=list)
+
+
+def open_requests():
+    return (
+        DocumentRequest.objects.filter(
+            status=RequestStatus.SENT, client__status=ClientStatus.ACTIVE
+        )
+        .select_related("practice", "client__preparer", "pack__preparer")
+        .order_by("client__name", "due", "pk")
+    )
+
+
+def missing_items(request_ids) -> dict[int, list[RequestItem]]:
+    """Request id → its items neither received nor marked not applicable, in order."""
+    missing: dict[int, list[RequestItem]] = {}
+    for item in RequestItem.objects.filter(
+        request_id__in=list(request_ids), received_at__isnull=True, marked_at__isnull=True
+    ).order_by("request_id", "position", "pk"):
+        missing.setdefault(item.request_id, []).append(item)
+    return missing
+
+
+def steps_sent(request_ids) -> dict[tuple[int, int], set[int]]:
+    """(request id, contact id) → the steps recorded."""
+    sent: dict[tuple[int, int], set[int]] = {}
+    rows = Reminder.objects.filter(request_id__in=list(request_ids)).values_list(
+        "request_id", "contact_id", "step"
+    )
+    for request_id, contact_id, step in rows:
+        sent.setdefault((request_id, contact_id), set()).add(step)
+    return sent
+
+
+def reminder_subject(dues: list[Due]) -> str:
+    clients = {due.document_request.client.name for due in dues}
+    if len(clients) == 1:
+        return f"Reminder: documents still needed for {clients.pop()}"
+    return f"Reminder: documents still needed for {len(clients)} of your companies"
+
+
+def _record(practice, contact, dues: list[Due], today, now) -> PortalEmail | None:
+    """The contact's email of the day and its reminder rows; None if a run recorded it first."""
+    context = {
+        "dues": [
+            {
+                "client": due.document_request.client,
+                "document_request": due.document_request,
+                "step": due.step.number,
+                "items": due.items,
+                "late": due.document_request.due < today,
+                "link": mail.portal_request_url(due.document_request),
+            }
+            for due in dues
+        ],
+    }
+    try:
+        with transaction.atomic():
+            email = mail.compose(
+                practice=practice,
+                contact=contact,
+                kind=PortalEmail.Kind.REMINDER,
+                subject=reminder_subject(dues),
+                context=context,
+                client=dues[0].document_request.client,
+                day=today,
+            )
+            Reminder.objects.bulk_create(
+                [
+                    Reminder(
+                        email=email,
+                        request=due.document_request,
+                        contact=contact,
+                        step=due.step.number,
+                        items=[item.title for item in due.items],
+                    )
+                    for due in dues
+                ]
+            )
+    except IntegrityError:
+        # Another run recorded today's email to this contact, or one of these steps.
+        return None
+    return email
+
+
+def assignee(document_request: DocumentRequest):
+    """Who answers for the request: the pack's preparer, else the client's; active ones only."""
+    pack = document_request.pack
+    for person in (pack.preparer if pack else None, document_request.client.preparer):
+        if person is not None and person.is_active:
+            return person
+    return None
+
+
+def escalation_text(document_request: DocumentRequest, items, reminders: int) -> tuple[str, str]:
+    client = document_request.client
+    due = document_request.due
+    title = f"{client.name} — documents still missing for {document_request.title}"
+    lines = [
+        f"{document_request.title} was due {due:%a} {due.day} {due:%b}; "
+        f"{reminders} reminder{'s' if reminders != 1 else ''} went to the client's portal "
+        "contacts and these are still missing:"
+    ]
+    lines += [f"- {item.title}{'' if item.required else ' (optional)'}" for item in items]
+    return title, "\n".join(lines)
+
+
+def escalate(
+    document_request: DocumentRequest, items, reminders: int, now
+) -> tuple[bool, Notification | None]:
+    """Mark the request escalated (once, whoever runs it) and notify its assignee: whether this
+    call did it, and the notification (None when nobody is assigned)."""
+    with transaction.atomic():
+        won = DocumentRequest.objects.filter(
+            pk=document_request.pk, escalated_at__isnull=True
+        ).update(escalated_at=now)
+        if not won:
+            return False, None
+        document_request.escalated_at = now
+        person = assignee(document_request)
+        if person is None:
+            logger.info("request %s escalated with nobody assigned", document_request.pk)
+            return True, None
+        title, body = escalation_text(document_request, items, reminders)
+        return True, Notification.objects.create(
+            recipient=person,
+            kind=Notification.Kind.OVERDUE,
+            title=title,
+            body=body,
+            url=document_request.get_absolute_url(),
+            pack=document_request.pack,
+            created_at=now,
+            email_state=initial_email_state(email_choice(person)),
+        )
+
+
+def run_reminders(now: datetime.datetime | None = None) -> ReminderRun:
+    """Send the reminders due today in the current practice, escalate, sweep (see above)."""
+    now = now or timezone.now()
+    practice = Practice.objects.get(pk=require_practice_id())
+    today = mail.local_day(practice, now)
+    run = ReminderRun()
+    requests = list(open_requests())
+    ids = [document_request.pk for document_request in requests]
+    client_ids = {document_request.client_id for document_request in requests}
+    policies = load_policies(client_ids) if requests else Policies(None, {})
+    missing = missing_items(ids) if requests else {}
+    sent = steps_sent(ids) if requests else {}
+    contacts = mail.portal_contacts_of(client_ids) if requests else {}
+
+    due_by_contact: dict[int, tuple] = {}
+    to_escalate = []
+    for document_request in requests:
+        policy = policies.for_client(document_request.client_id)
+        items = missing.get(document_request.pk)
+        if policy is None or not items:
+            continue
+        sent_on = (
+            mail.local_day(practice, document_request.sent_at) if document_request.sent_at else None
+        )
+        for contact in contacts.get(document_request.client_id, []):
+            last = max(sent.get((document_request.pk, contact.pk), ()), default=0)
+            step = step_to_send(document_request.due, policy, today, last, sent_on)
+            if step is not None:
+                entry = due_by_contact.setdefault(contact.pk, (contact, []))
+                entry[1].append(Due(document_request, step, items))
+        if should_escalate(document_request, policy, today, sent_on):
+            to_escalate.append((document_request, items))
+
+    new_emails = []
+    for contact, dues in due_by_contact.values():
+        email = _record(practice, contact, dues, today, now)
+        if email is not None:
+            new_emails.append(email.pk)
+            run.emails += 1
+            run.reminders += len(dues)
+            for due in dues:
+                sent.setdefault((due.document_request.pk, contact.pk), set()).add(due.step.number)
+
+    for document_request, items in to_escalate:
+        reminders = len(
+            set().union(*(steps for (rid, _), steps in sent.items() if rid == document_request.pk))
+        )
+        won, notification = escalate(document_request, items, reminders, now)
+        run.escalations += won
+        if notification and notification.email_state == Notification.EmailState.PENDING:
+            run.notifications.append(notification.pk)
+
+    run.sent = mail.send_many(new_emails, now) + mail.send_due(now)
+    if run.notifications:
+        send_notification_emails(run.notifications, now)
+    return run
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def save_practice_policy(values: dict) -> ReminderSettings:
+    """Store the practice's policy (``values``: the ReminderPolicy fields)."""
+    row, _ = ReminderSettings.objects.update_or_create(client=None, defaults=values)
+    return row
+
+
+def save_client_reminders(client, *, own_policy: bool, paused: bool, values: dict) -> None:
+    """A client's override: its own policy (``values``) or the practice's, paused or not. The
+    numbers of an earlier own policy are kept when it goes back to the practice's."""
+    defaults = {"own_policy": own_policy, "paused": paused}
+    if own_policy:
+        defaults.update(values)
+    ReminderSettings.objects.update_or_create(client=client, defaults=defaults)
+
+
+def describe(policy: ReminderPolicy) -> str:
+    """ "3 days before the due date, then every 3 days, at most 4; then the assigned staff
+    member is told"."""
+    first = (
+        "on the due date"
+        if policy.days_before == 0
+        else f"{policy.days_before} day{'s' if policy.days_before != 1 else ''} before the due date"
+    )
+    text = (
+        f"first {first}, then every {policy.every_days} day"
+        f"{'s' if policy.every_days != 1 else ''}, at most {policy.max_reminders}"
+    )
+    if policy.escalate:
+        text += "; then the assigned staff member is told"
+    return text

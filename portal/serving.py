@@ -1,0 +1,56 @@
+"""Sending a stored document to a browser, for staff and client contacts alike.
+
+The caller has already decided that the person may have the document. Downloads are always
+attachments with ``X-Content-Type-Options: nosniff``: on S3 a redirect to a signed URL, valid
+for a minute, that asks S3 for the same headers; otherwise the bytes streamed by Django.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
+
+from portal.documents import open_stored_file
+from portal.models import Document
+
+logger = logging.getLogger(__name__)
+
+SIGNED_URL_SECONDS = 60
+
+
+def stream(document: Document, *, inline: bool) -> FileResponse:
+    """The stored bytes through this process (404 when the file has gone missing)."""
+    try:
+        stored = open_stored_file(document)
+    except (FileNotFoundError, OSError):
+        logger.error("document %s: file %s is missing", document.code, document.storage_key)
+        raise Http404("The file of this document is missing.") from None
+    response = FileResponse(
+        stored,
+        as_attachment=not inline,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def attachment_response(document: Document) -> HttpResponse:
+    """Download ``document`` as an attachment: a signed S3 URL or a stream."""
+    if settings.AWS_STORAGE_BUCKET_NAME:
+        url = default_storage.url(
+            document.storage_key,
+            parameters={
+                "ResponseContentDisposition": content_disposition_header(
+                    True, document.original_name
+                ),
+                "ResponseContentType": document.content_type,
+            },
+            expire=SIGNED_URL_SECONDS,
+        )
+        return redirect(url)
+    return stream(document, inline=False)

@@ -1,0 +1,77 @@
+"""Staff side of delivery: the Deliver panel on the pack page and publishing from it."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from atlasos.accounts.decorators import staff_required
+from portal.delivery import DeliveryError, delivery_panel, publish, recipients
+from portal.forms_delivery import DeliveryForm
+from tasks.access import access_pack
+
+
+def delivery_context(pack, form: DeliveryForm | None = None) -> dict:
+    """What ``portal/_pack_delivery.html`` needs on the pack page (two queries, see
+    ``delivery_panel``)."""
+    panel = delivery_panel(pack)
+    form = form or DeliveryForm(pack=pack)
+    selected = form.chosen_codes
+    if selected is None:
+        selected = panel.preselected
+    return {
+        "delivery_panel": panel,
+        "delivery_form": form,
+        "delivery_choices": [
+            (document, str(document.code) in selected) for document in panel.documents
+        ],
+    }
+
+
+def _names(emails) -> str:
+    names = [email.contact.name for email in emails]
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def published_message(delivery, pack) -> str:
+    count = delivery.links.count()
+    text = (
+        f"Published “{delivery.title}” to the portal: {count} document{'' if count == 1 else 's'}."
+    )
+    emails = recipients(delivery)
+    if emails:
+        return f"{text} Emailed to {_names(emails)}."
+    return (
+        f"{text} Nobody was emailed: {pack.client.name} has no portal contact yet. The documents "
+        "are in the portal for when a contact is invited."
+    )
+
+
+@staff_required
+@require_POST
+def pack_deliver(request: HttpRequest, code) -> HttpResponse:
+    """Publish the chosen documents as the pack's delivery; on a refusal, the pack page again
+    with the form as it was sent and the reason above it."""
+    pack = access_pack(request, code)
+    form = DeliveryForm(request.POST, pack=pack)
+    if form.is_valid():
+        try:
+            delivery = publish(
+                pack,
+                form.cleaned_data["documents"],
+                by=request.user,
+                title=form.cleaned_data["title"],
+                message=form.cleaned_data["message"],
+            )
+        except DeliveryError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, published_message(delivery, pack))
+            return redirect(f"{pack.get_absolute_url()}#stage-deliver")
+    # Imported here: tasks.views includes this module's panel in every pack page.
+    from tasks.views import _pack_context
+
+    context = _pack_context(request, pack, delivery_form=form)
+    return render(request, "tasks/pack_detail.html", context)

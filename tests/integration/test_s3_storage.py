@@ -1,0 +1,165 @@
+"""The document store on S3: django-storages against moto's S3 server on loopback (a real HTTP
+S3 API, not a mock of boto3 calls).
+
+Upload through the staff view → the object is in the bucket under the practice's prefix; the
+download view answers with a short-lived signed URL that really fetches the bytes as an
+attachment; preview streams through our view; a soft delete keeps the object (restorable), the
+purge removes it.
+"""
+
+import datetime
+import urllib.request
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django.utils import timezone
+
+from atlasos.tenancy.context import practice_context
+from portal.documents import purge_deleted
+from portal.forms import last_month, period_value
+from portal.models import Document
+from portal.serving import SIGNED_URL_SECONDS
+from tests.conftest import sign_in
+from tests.factories import ClientFactory
+from tests.portal import samples
+
+boto3 = pytest.importorskip("boto3")
+moto_server = pytest.importorskip("moto.server")
+
+CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+REGION = "eu-west-2"
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    """moto's S3 server on a free loopback port, for this module."""
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def bucket(s3_endpoint, settings):
+    """A fresh bucket, and the default storage pointed at it as settings.py configures S3."""
+    name = f"atlasos-test-{uuid.uuid4().hex[:12]}"
+    s3 = boto3.client("s3", endpoint_url=s3_endpoint, region_name=REGION, **CREDENTIALS)
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    settings.AWS_STORAGE_BUCKET_NAME = name
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": name,
+                "endpoint_url": s3_endpoint,
+                "region_name": REGION,
+                "access_key": CREDENTIALS["aws_access_key_id"],
+                "secret_key": CREDENTIALS["aws_secret_access_key"],
+                "default_acl": None,
+                "querystring_auth": True,
+                "querystring_expire": 300,
+                "file_overwrite": False,
+            },
+        },
+    }
+    return s3, name
+
+
+def keys(bucket) -> list[str]:
+    s3, name = bucket
+    return sorted(item["Key"] for item in s3.list_objects_v2(Bucket=name).get("Contents", []))
+
+
+@pytest.fixture
+def client_ltd(practice):
+    return ClientFactory(practice=practice, name="Harbourview Bakery Ltd")
+
+
+@pytest.fixture
+def http(staff):
+    return sign_in(HttpClient(), staff)
+
+
+def upload(http, client_ltd, name: str, content: bytes):
+    return http.post(
+        reverse("client_documents", args=[client_ltd.code]),
+        {
+            "doc_type": "bank_statement",
+            "period": period_value(last_month(timezone.localdate())),
+            "files": [SimpleUploadedFile(name, content)],
+        },
+    )
+
+
+def only_document(practice) -> Document:
+    with practice_context(practice.pk):
+        return Document.objects.get()
+
+
+def test_an_upload_is_stored_in_the_bucket_under_the_practices_prefix(
+    http, practice, client_ltd, bucket
+):
+    assert upload(http, client_ltd, "october.pdf", samples.PDF).status_code == 302
+    document = only_document(practice)
+    assert document.storage_key.startswith(f"practices/{practice.pk}/documents/")
+    assert keys(bucket) == [document.storage_key]
+    s3, name = bucket
+    stored = s3.get_object(Bucket=name, Key=document.storage_key)["Body"].read()
+    assert stored == samples.PDF
+    # The same bytes again: nothing new in the bucket.
+    upload(http, client_ltd, "october-again.pdf", samples.PDF)
+    assert keys(bucket) == [document.storage_key]
+
+
+def test_download_redirects_to_a_short_lived_signed_url_that_fetches_the_file(
+    http, practice, client_ltd, bucket, s3_endpoint
+):
+    upload(http, client_ltd, "Bank statement October.pdf", samples.PDF)
+    document = only_document(practice)
+    response = http.get(reverse("document_download", args=[document.code]))
+    assert response.status_code == 302
+    url = response["Location"]
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}" == s3_endpoint
+    assert parts.path.endswith(document.storage_key)
+    query = parse_qs(parts.query)
+    assert query["X-Amz-Expires"] == [str(SIGNED_URL_SECONDS)]
+    assert SIGNED_URL_SECONDS <= 60
+    assert "X-Amz-Signature" in query
+    with urllib.request.urlopen(url, timeout=10) as fetched:  # moto, on loopback
+        assert fetched.read() == samples.PDF
+        assert fetched.headers["Content-Type"] == "application/pdf"
+        disposition = fetched.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert 'filename="Bank statement October.pdf"' in disposition
+
+
+def test_preview_streams_the_object_through_our_view(http, practice, client_ltd, bucket):
+    upload(http, client_ltd, "october.pdf", samples.PDF)
+    document = only_document(practice)
+    response = http.get(reverse("document_preview", args=[document.code]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == samples.PDF
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"].startswith("sandbox")
+
+
+def test_soft_delete_keeps_the_object_and_the_purge_removes_it(http, practice, client_ltd, bucket):
+    upload(http, client_ltd, "october.pdf", samples.PDF)
+    document = only_document(practice)
+    assert http.post(reverse("document_delete", args=[document.code])).status_code == 302
+    assert keys(bucket) == [document.storage_key]  # restorable for 30 days
+    with practice_context(practice.pk):
+        assert purge_deleted(timezone.now() + datetime.timedelta(days=29)) == 0
+        assert keys(bucket) == [document.storage_key]
+        assert purge_deleted(timezone.now() + datetime.timedelta(days=31)) == 1
+        assert not Document.objects.filter(pk=document.pk).exists()
+    assert keys(bucket) == []

@@ -1,0 +1,10 @@
+"""Settings of the Celery worker that the worker tests start: the test settings, with a real
+broker (REDIS_URL) and email recorded to files in RECORDED_MAIL_DIR."""
+
+import os
+
+from atlasos.settings_test import *  # noqa: F403
+
+CELERY_TASK_ALWAYS_EAGER = False
+EMAIL_BACKEND = "tests.integration.recording_mail.EmailBackend"
+EMAIL_FILE_PATH = os.environ["RECORDED_MAIL_DIR"]
