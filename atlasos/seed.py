@@ -265,9 +265,7 @@ def seed_practice(
             seeded = _seed_clients(rng, team, clients)
             now = timezone.now()
             seed_cycle(rng, practice, seeded, now, history=history)
-            seed_portal(
-                practice, team, seeded, now, email=portal_email, password=portal_password
-            )
+            seed_portal(practice, team, seeded, now, email=portal_email, password=portal_password)
             _seed_alerts(practice, now)
     return SeedResult(practice, True, time.perf_counter() - started, clients)
 

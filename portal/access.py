@@ -18,7 +18,10 @@ def access_request(request, code):
     from portal.models import DocumentRequest
 
     return get_object_or_404(
-        DocumentRequest.objects.select_related("client", "pack", "created_by"), code=code
+        DocumentRequest.objects.select_related(
+            "client", "client__preparer", "client__reviewer", "pack", "created_by"
+        ),
+        code=code,
     )
 
 

@@ -490,3 +490,43 @@ FACTORIES.update(
         "portal.DeliveryDocument": DeliveryDocumentFactory,
     }
 )
+
+
+class PortalLinkFactory(TenantFactory):
+    class Meta:
+        model = "portal.PortalLink"
+
+    account = factory.SubFactory(PortalAccountFactory, practice=factory.SelfAttribute("..practice"))
+    purpose = "sign_in"
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(minutes=20))
+
+
+class ReminderSettingsFactory(TenantFactory):
+    class Meta:
+        model = "portal.ReminderSettings"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+
+
+class ReminderFactory(TenantFactory):
+    class Meta:
+        model = "portal.Reminder"
+
+    email = factory.SubFactory(
+        PortalEmailFactory, practice=factory.SelfAttribute("..practice"), kind="reminder"
+    )
+    request = factory.SubFactory(
+        DocumentRequestFactory, practice=factory.SelfAttribute("..practice")
+    )
+    contact = factory.SelfAttribute("email.contact")
+    step = 1
+
+
+FACTORIES.update(
+    {
+        "portal.PortalLink": PortalLinkFactory,
+        "portal.ReminderSettings": ReminderSettingsFactory,
+        "portal.Reminder": ReminderFactory,
+    }
+)

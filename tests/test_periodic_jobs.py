@@ -24,6 +24,7 @@ def test_every_scheduled_job_runs_once_and_a_second_run_changes_nothing(practice
         "notifications.send_daily_digests",
         "clients.tasks.purge_stale_imports",
         "portal.purge_deleted_documents",
+        "portal.send_reminders",
     ):
         assert f"{job}: " in report, report
     assert "failed" not in report
