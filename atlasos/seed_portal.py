@@ -7,6 +7,7 @@ product does. No email leaves: the seed marks the recorded emails sent before it
 
 import datetime
 import random
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import override_settings
@@ -41,7 +42,7 @@ def _statement(client: Client, item: RequestItem, rng: random.Random) -> SimpleU
             f"{day:02d} {period:%b}  {'Receipt' if amount > 0 else 'Payment':<36}{amount:>10,.2f}"
         )
     lines.append(f"   Closing balance                          {balance:>10,.2f}")
-    slug = item.title.lower().replace(" ", "-")[:40]
+    slug = "-".join(re.findall(r"[a-z0-9]+", item.title.lower()))[:40]
     return _pdf_upload(f"{slug}-{period:%Y-%m}.pdf", item.title, lines)
 
 

@@ -11,9 +11,10 @@ import uuid
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from portal.models import Document, Source
+from portal.models import DeliveryDocument, Document, Source
 from portal.uploads import ValidatedUpload, validate_upload
 
 logger = logging.getLogger(__name__)
@@ -165,7 +166,9 @@ def purge_deleted(now: datetime.datetime | None = None) -> int:
     with transaction.atomic():
         rows = list(
             Document.objects.select_for_update(skip_locked=True)
-            .filter(deleted_at__lt=cutoff, delivery_links__isnull=True)
+            .filter(deleted_at__lt=cutoff)
+            # A delivered document stays: it is what the client received.
+            .exclude(Exists(DeliveryDocument.objects.filter(document=OuterRef("pk"))))
             .values_list("pk", "practice_id", "storage_key")
         )
         for _pk, practice_id, key in rows:

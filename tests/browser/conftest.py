@@ -175,3 +175,11 @@ def log_in(page):
         return page
 
     return log_in
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Every file a browser test stores goes to a throwaway MEDIA_ROOT on local disk."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AWS_STORAGE_BUCKET_NAME = ""
+    return settings.MEDIA_ROOT

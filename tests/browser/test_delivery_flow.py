@@ -28,12 +28,6 @@ expect = pytest.importorskip(
 OCTOBER = datetime.date(2026, 10, 1)
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.AWS_STORAGE_BUCKET_NAME = ""
-
-
 def test_staff_publish_the_pack_to_the_portal(page, log_in, staff, manager, practice, media):
     client = ClientFactory(practice=practice, name="Lighthouse Cafe Ltd", preparer=staff)
     account = PortalAccountFactory(practice=practice, contact__name="Ann Baker")

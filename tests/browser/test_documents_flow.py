@@ -13,12 +13,6 @@ expect = pytest.importorskip(
 ).expect
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.AWS_STORAGE_BUCKET_NAME = ""
-
-
 def test_staff_uploads_a_pdf_to_the_client_documents(
     page, log_in, staff, practice, browser_log, tmp_path
 ):

@@ -28,12 +28,6 @@ OCTOBER = datetime.date(2026, 10, 1)
 BANK = "Bank statement — Barclays Business Current ****1234"
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.AWS_STORAGE_BUCKET_NAME = ""
-
-
 def sign_in(page, email: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email", exact=True).fill(email)

@@ -25,12 +25,6 @@ OCTOBER = datetime.date(2026, 10, 1)
 BANK = "Bank statement — Barclays Business Current ****1234"
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.AWS_STORAGE_BUCKET_NAME = ""
-
-
 def upload(page, item_code: str, name: str, content: bytes, mime: str) -> None:
     row = page.locator(f"#item-{item_code}")
     row.locator("summary", has_text="Mark received").click()

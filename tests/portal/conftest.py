@@ -1,5 +1,8 @@
 import pytest
 
+from tests.factories import ClientFactory, UserFactory
+from tests.portal.mailing import portal_contact
+
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
@@ -13,3 +16,19 @@ def stored_files(media) -> list[str]:
     if not media.exists():
         return []
     return sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file())
+
+
+# A client with a preparer and one portal contact: the sending and reminder tests' cast.
+@pytest.fixture
+def preparer(practice):
+    return UserFactory(practice=practice, full_name="Dana Price", email="dana@harbour.example")
+
+
+@pytest.fixture
+def bakery(practice, preparer):
+    return ClientFactory(practice=practice, name="Harbourview Bakery Ltd", preparer=preparer)
+
+
+@pytest.fixture
+def ann(practice, bakery):
+    return portal_contact(practice, bakery, "Ann Baker", "ann@bakery.example")

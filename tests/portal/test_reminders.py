@@ -42,21 +42,6 @@ def steps(practice, **filters) -> list[int]:
 
 
 @pytest.fixture
-def preparer(practice):
-    return UserFactory(practice=practice, full_name="Dana Price", email="dana@harbour.example")
-
-
-@pytest.fixture
-def bakery(practice, preparer):
-    return ClientFactory(practice=practice, name="Harbourview Bakery Ltd", preparer=preparer)
-
-
-@pytest.fixture
-def ann(practice, bakery):
-    return portal_contact(practice, bakery, "Ann Baker", "ann@bakery.example")
-
-
-@pytest.fixture
 def doc_request(practice, bakery, ann):
     return open_request(
         practice, bakery, due=DUE, sent_at=SENT, items=ITEMS, title="Documents for October"

@@ -21,7 +21,6 @@ from tests.factories import (
     ClientFactory,
     ContactFactory,
     PortalUserFactory,
-    UserFactory,
 )
 from tests.portal.mailing import open_request, parse, portal_contact
 
@@ -32,21 +31,6 @@ ITEMS = {
     "Sales invoices": True,
     "Petty cash records": False,
 }
-
-
-@pytest.fixture
-def preparer(practice):
-    return UserFactory(practice=practice, full_name="Dana Price", email="dana@harbour.example")
-
-
-@pytest.fixture
-def bakery(practice, preparer):
-    return ClientFactory(practice=practice, name="Harbourview Bakery Ltd", preparer=preparer)
-
-
-@pytest.fixture
-def ann(practice, bakery):
-    return portal_contact(practice, bakery, "Ann Baker", "ann@bakery.example")
 
 
 @pytest.fixture
