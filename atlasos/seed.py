@@ -13,9 +13,9 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 from schwifty import IBAN
 
+from atlasos import clock
 from atlasos.accounts.models import Role
 from atlasos.seed_cycle import seed_cycle
 from atlasos.seed_portal import seed_portal
@@ -263,7 +263,7 @@ def seed_practice(
         with practice_context(practice.pk):
             team = _seed_team(practice, email, password)
             seeded = _seed_clients(rng, team, clients)
-            now = timezone.now()
+            now = clock.now()
             seed_cycle(rng, practice, seeded, now, history=history)
             seed_portal(practice, team, seeded, now, email=portal_email, password=portal_password)
             _seed_alerts(practice, now)

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
+from atlasos import clock
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.periods import Recurrence, last_completed_period, next_period, previous_period
 from tasks.stages import STAGES, Stage
-from tasks.workdays import WorkCalendar, local_today, stage_due_dates
+from tasks.workdays import WorkCalendar, stage_due_dates
 from templates_engine.models import ClientTemplate, TaskTemplate
 from templates_engine.services import checklist_from
 from templates_engine.standard import STANDARD_NAME
@@ -33,7 +34,7 @@ def seed_cycle(rng: random.Random, practice, clients: list, now: datetime, histo
     specs = checklist_from(list(template.items.all()), [], set())
     calendar = WorkCalendar(practice.country)
     tz = ZoneInfo(practice.timezone)
-    today = local_today(practice.timezone, now)
+    today = clock.local_date(practice.timezone, now)
     current = last_completed_period(today, Recurrence.MONTHLY)
     periods = [current]
     for _ in range(history):

@@ -16,8 +16,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
 
+from atlasos import clock
 from atlasos.tenancy.context import practice_context, require_practice_id
 from clients import csv_io
 from clients.forms import team_members
@@ -288,7 +288,7 @@ def confirm_import(client_import: ClientImport) -> int:
     with transaction.atomic():
         claimed = ClientImport.objects.filter(
             pk=client_import.pk, state=ClientImport.State.PREVIEW
-        ).update(state=ClientImport.State.IMPORTED, imported_at=timezone.now())
+        ).update(state=ClientImport.State.IMPORTED, imported_at=clock.now())
         if not claimed:
             if not ClientImport.objects.filter(pk=client_import.pk).exists():
                 raise StoredFileMissing(client_import.storage_key)  # purged meanwhile

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from atlasos import clock
 from atlasos.tenancy.managers import TenantManager, TenantQuerySet
 from atlasos.tenancy.models import TenantModel
 from clients import validators
@@ -90,7 +91,7 @@ class Client(TenantModel):
         max_length=10, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
     )
     archived_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TenantManager.from_queryset(ClientQuerySet)()
@@ -144,7 +145,7 @@ class Contact(TenantModel):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     clients = models.ManyToManyField(Client, through="ClientContact", related_name="contacts")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -165,7 +166,7 @@ class ClientContact(TenantModel):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="client_contacts")
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="client_links")
     position = models.CharField(max_length=80, blank=True, help_text="e.g. Director")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["contact__name"]
@@ -193,7 +194,7 @@ class BankAccount(TenantModel):
         max_length=3, default="GBP", validators=[validators.validate_currency]
     )
     is_active = models.BooleanField("active", default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["-is_active", "name"]
@@ -228,7 +229,7 @@ class ClientImport(TenantModel):
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEW)
     row_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     imported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

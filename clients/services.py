@@ -2,8 +2,8 @@
 
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.utils import timezone
 
+from atlasos import clock
 from clients.choices import ClientStatus
 from clients.models import BankAccount, Client, ClientContact, ClientTag, Contact, Tag
 
@@ -35,7 +35,7 @@ def save_client(form) -> Client:
 
 def archive_client(client: Client) -> None:
     client.status = ClientStatus.ARCHIVED
-    client.archived_at = timezone.now()
+    client.archived_at = clock.now()
     client.save(update_fields=["status", "archived_at", "updated_at"])
 
 

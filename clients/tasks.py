@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.db import transaction
-from django.utils import timezone
 
+from atlasos import clock
 from atlasos.tenancy.context import practice_context, unscoped
 from atlasos.tenancy.models import Practice
 from clients.imports import delete_stored_file
@@ -46,7 +46,7 @@ def purge_stale_imports() -> int:
     2. For each, in its own practice context, delete the stale previews and their files.
     Idempotent: a second run finds nothing stale left. Returns how many were purged.
     """
-    cutoff = timezone.now() - STALE_AFTER
+    cutoff = clock.now() - STALE_AFTER
     purged = 0
     with unscoped("beat: purge stale client imports"):
         practice_ids = list(Practice.objects.values_list("pk", flat=True))

@@ -4,9 +4,9 @@ from django.contrib import messages
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from atlasos import clock
 from atlasos.accounts.decorators import manager_required, staff_required
 from clients import csv_io, imports
 from clients.access import access_client_import
@@ -32,7 +32,7 @@ def _csv_attachment(lines, filename: str) -> StreamingHttpResponse:
 @require_GET
 def client_export(request: HttpRequest) -> HttpResponse:
     _form, queryset = filtered_clients(request)
-    filename = f"clients-{timezone.localdate():%Y-%m-%d}.csv"
+    filename = f"clients-{clock.practice_today(request.user.practice):%Y-%m-%d}.csv"
     return _csv_attachment(imports.export_lines(queryset, request.user.practice_id), filename)
 
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from atlasos import clock
 from portal.mail import absolute_url, compose, portal_contacts_of, queue
 from portal.models import Delivery, DeliveryDocument, DocType, Document, PortalEmail, Source
 from tasks.models import Pack
@@ -147,7 +148,7 @@ def publish(
     """
     from tasks.services import auto_tick
 
-    now = now or timezone.now()
+    now = now or clock.now()
     title = (title or "").strip() or default_title(pack)
     with transaction.atomic():
         pack = (
@@ -206,7 +207,7 @@ def publish(
 def acknowledge(delivery: Delivery, contact, now: datetime.datetime | None = None) -> bool:
     """The contact confirms they received the delivery: recorded once (a conditional UPDATE,
     so two clicks or two contacts at once record one). False if it was acknowledged already."""
-    now = now or timezone.now()
+    now = now or clock.now()
     changed = Delivery.objects.filter(pk=delivery.pk, acknowledged_at__isnull=True).update(
         acknowledged_at=now, acknowledged_by=contact
     )

@@ -12,8 +12,8 @@ import uuid
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 
+from atlasos import clock
 from portal.models import DeliveryDocument, Document, Source
 from portal.uploads import ValidatedUpload, validate_upload
 
@@ -122,7 +122,7 @@ def soft_delete(document: Document, user) -> None:
             f"{document.original_name} was delivered to the client in "
             f"\u201c{delivered.delivery.title}\u201d; it stays in the document store."
         )
-    document.deleted_at = timezone.now()
+    document.deleted_at = clock.now()
     document.deleted_by = user
     document.save(update_fields=["deleted_at", "deleted_by"])
 
@@ -133,7 +133,7 @@ def restore_deadline(document: Document) -> datetime.datetime | None:
 
 def restore(document: Document, now: datetime.datetime | None = None) -> None:
     """Bring a deleted document back (within 30 days of its deletion)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if document.deleted_at is None:
         raise DocumentError(f"{document.original_name} is not deleted.")
     if document.deleted_at + KEEP_DELETED < now:
@@ -161,7 +161,7 @@ def purge_deleted(now: datetime.datetime | None = None) -> int:
     """Remove the current practice's documents deleted more than 30 days before ``now``, file
     first, then row. Rows locked by another run are skipped; a file already gone is no error,
     so a second run (or a rerun after a crash) finishes the job. Returns how many went."""
-    cutoff = (now or timezone.now()) - KEEP_DELETED
+    cutoff = (now or clock.now()) - KEEP_DELETED
     purged = 0
     with transaction.atomic():
         rows = list(

@@ -4,8 +4,8 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 
+from atlasos import clock
 from portal.models import DocType, Document, Source
 from portal.uploads import human_size
 from tasks.periods import period_label
@@ -76,7 +76,7 @@ class DocumentUploadForm(forms.Form):
 
     def __init__(self, *args, today: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        today = today or timezone.localdate()
+        today = today or clock.local_date(settings.TIME_ZONE)
         self.fields["period"].choices = period_choices(today)
         self.fields["period"].initial = period_value(last_month(today))
         self.fields["files"].help_text = (
@@ -95,7 +95,7 @@ class ReclassifyForm(forms.Form):
         )
         super().__init__(*args, **kw)
         self.fields["period"].choices = period_choices(
-            today or timezone.localdate(), document.period
+            today or clock.local_date(settings.TIME_ZONE), document.period
         )
 
 
@@ -163,7 +163,7 @@ class RequestForm(forms.Form):
     def __init__(self, *args, with_period: bool = False, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         if with_period:
-            today = today or timezone.localdate()
+            today = today or clock.local_date(settings.TIME_ZONE)
             self.fields["period"] = PeriodField(label="Period")
             self.fields["period"].choices = period_choices(today)
             self.fields["period"].initial = period_value(last_month(today))

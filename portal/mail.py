@@ -16,7 +16,6 @@ finishes it with the same Message-ID. A row already sent is never touched again.
 import datetime
 import logging
 from email.utils import formataddr, parseaddr
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -24,8 +23,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
+from atlasos import clock
 from clients.models import ClientContact, Contact
 from portal.models import PortalEmail, PortalGrant
 
@@ -59,10 +58,6 @@ def portal_contacts_of(client_ids) -> dict[int, list[Contact]]:
     for link in links:
         contacts.setdefault(link.client_id, []).append(link.contact)
     return contacts
-
-
-def local_day(practice, now: datetime.datetime | None = None) -> datetime.date:
-    return (now or timezone.now()).astimezone(ZoneInfo(practice.timezone)).date()
 
 
 def from_address(practice) -> str:
@@ -99,7 +94,7 @@ def compose(
         "portal_link": absolute_url("/portal/"),
         **context,
     }
-    fields.setdefault("day", local_day(practice, now))
+    fields.setdefault("day", clock.practice_today(practice, now))
     return PortalEmail.objects.create(
         contact=contact,
         kind=kind,
@@ -168,13 +163,13 @@ def send_one(pk: int, now: datetime.datetime | None = None) -> bool:
 
     A failure while sending leaves the claim: the sweep sends it again, same Message-ID, once
     the claim is stale."""
-    now = now or timezone.now()
+    now = now or clock.now()
     if not claim(pk, now):
         return False
     email = PortalEmail.objects.select_related("practice").get(pk=pk)
     message_of(email).send()
     PortalEmail.objects.filter(pk=pk, state=PortalEmail.State.SENDING, claimed_at=now).update(
-        state=PortalEmail.State.SENT, sent_at=timezone.now()
+        state=PortalEmail.State.SENT, sent_at=clock.now()
     )
     return True
 
@@ -191,7 +186,7 @@ def send_many(pks, now: datetime.datetime | None = None) -> int:
 
 def send_due(now: datetime.datetime | None = None) -> int:
     """The sweep: rows never sent (the queue lost them) and claims a dead worker abandoned."""
-    now = now or timezone.now()
+    now = now or clock.now()
     pks = list(
         PortalEmail.objects.filter(_claimable(now))
         .order_by("created_at", "pk")

@@ -16,8 +16,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
-from django.utils import timezone
 
+from atlasos import clock
 from atlasos.accounts.models import hash_token
 from atlasos.tenancy.context import practice_context, unscoped
 from clients.models import ClientContact
@@ -135,7 +135,7 @@ def invite_contact(contact, client, *, by, now: datetime.datetime | None = None)
     3. Issue a set-password link (7 days) and record the invitation email; it is sent once the
        transaction commits.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     email = (contact.email or "").strip().lower()
     if not email:
         raise PortalAccessError(
@@ -206,7 +206,7 @@ def request_sign_in_link(email: str, now: datetime.datetime | None = None) -> bo
     An address without portal access gets nothing, and the caller says the same thing either
     way, so the form cannot be used to learn who has an account. Returns whether a link went.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     email = (email or "").strip().lower()
     if not email or _over_sign_in_limit(email):
         return False
@@ -256,7 +256,7 @@ def find_link(token: str) -> PortalLink | None:
 
 def check_link(token: str, now: datetime.datetime | None = None) -> PortalLink:
     """The usable link behind ``token`` (not consumed), or a ``LinkError`` saying why not."""
-    now = now or timezone.now()
+    now = now or clock.now()
     link = find_link(token)
     if link is None:
         raise LinkError(
@@ -286,7 +286,7 @@ def use_link(
     """Consume a link, exactly once: the conditional UPDATE on ``used_at IS NULL`` lets one
     caller win. Sets the password when one is given (set-password links), records the sign-in
     and returns the account and the link's purpose."""
-    now = now or timezone.now()
+    now = now or clock.now()
     link = check_link(token, now)
     if purpose is not None and link.purpose != purpose:
         raise LinkError("This link cannot be used for that.", status=404)

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from atlasos import clock
 from atlasos.notifications.models import Notification
 from atlasos.notifications.services import (
     email_choice,
@@ -193,9 +193,11 @@ def request_outlook(document_request: DocumentRequest, practice, last_sent: int)
     """The request's outlook today, with its client's policy (one query)."""
     policy = load_policies([document_request.client_id]).for_client(document_request.client_id)
     sent_on = (
-        mail.local_day(practice, document_request.sent_at) if document_request.sent_at else None
+        clock.practice_today(practice, document_request.sent_at)
+        if document_request.sent_at
+        else None
     )
-    return outlook(document_request, policy, mail.local_day(practice), last_sent, sent_on)
+    return outlook(document_request, policy, clock.practice_today(practice), last_sent, sent_on)
 
 
 # --- the job ---------------------------------------------------------------------------------
@@ -352,9 +354,9 @@ def escalate(
 
 def run_reminders(now: datetime.datetime | None = None) -> ReminderRun:
     """Send the reminders due today in the current practice, escalate, sweep (see above)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     practice = Practice.objects.get(pk=require_practice_id())
-    today = mail.local_day(practice, now)
+    today = clock.practice_today(practice, now)
     run = ReminderRun()
     requests = list(open_requests())
     ids = [document_request.pk for document_request in requests]
@@ -372,7 +374,9 @@ def run_reminders(now: datetime.datetime | None = None) -> ReminderRun:
         if policy is None or not items:
             continue
         sent_on = (
-            mail.local_day(practice, document_request.sent_at) if document_request.sent_at else None
+            clock.practice_today(practice, document_request.sent_at)
+            if document_request.sent_at
+            else None
         )
         for contact in contacts.get(document_request.client_id, []):
             last = max(sent.get((document_request.pk, contact.pk), ()), default=0)

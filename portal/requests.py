@@ -9,8 +9,8 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.utils import timezone
 
+from atlasos import clock
 from clients.choices import PayrollFrequency
 from clients.models import BankAccount, Client
 from portal.documents import store_document
@@ -183,7 +183,7 @@ def mark_not_applicable(item: RequestItem, reason: str, *, user=None, contact=No
         if item.received_at:
             raise RequestError(f"“{item.title}” is received already; it cannot be not applicable.")
         item.not_applicable_reason = reason
-        item.marked_at = timezone.now()
+        item.marked_at = clock.now()
         item.marked_by = user
         item.marked_by_contact = contact
         item.save(
@@ -216,7 +216,7 @@ def link_document(item: RequestItem, document: Document, *, user=None) -> bool:
         if RequestItemDocument.objects.filter(item=item, document=document).exists():
             return False
         RequestItemDocument.objects.create(item=item, document=document, linked_by=user)
-        item.received_at = item.received_at or timezone.now()
+        item.received_at = item.received_at or clock.now()
         item.not_applicable_reason = ""
         item.marked_at = None
         item.marked_by = None
@@ -285,7 +285,7 @@ def refresh_status(request: DocumentRequest) -> None:
         done = counts["items_total"] > 0 and counts["items_done"] == counts["items_total"]
     if done and request.status != RequestStatus.COMPLETE:
         request.status = RequestStatus.COMPLETE
-        request.completed_at = timezone.now()
+        request.completed_at = clock.now()
         request.save(update_fields=["status", "completed_at"])
         if request.pack_id:
             auto_tick(request.pack, AUTO_KEY, reason=AUTO_REASON)

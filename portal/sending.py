@@ -11,8 +11,8 @@ is still missing, and the reminders count from that day.
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
+from atlasos import clock
 from portal import mail
 from portal.models import DocumentRequest, PortalEmail, RequestItem, RequestStatus
 
@@ -65,7 +65,7 @@ def send_request(
        nobody to go to.
     3. Record one email per contact, mark the request sent, queue the emails on commit.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         locked = (
             DocumentRequest.objects.select_for_update(of=("self",))

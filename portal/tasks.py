@@ -4,8 +4,8 @@ and portal.reminders)."""
 import logging
 
 from celery import shared_task
-from django.utils import timezone
 
+from atlasos import clock
 from atlasos.tenancy.context import practice_context, unscoped
 from atlasos.tenancy.models import Practice
 from portal.documents import purge_deleted
@@ -19,7 +19,7 @@ def purge_deleted_documents() -> int:
 
     Each practice in its own context. Idempotent: a second run finds nothing left to purge.
     """
-    now = timezone.now()
+    now = clock.now()
     purged = 0
     with unscoped("beat: purge deleted documents"):
         practice_ids = list(Practice.objects.values_list("pk", flat=True))
@@ -48,7 +48,7 @@ def send_reminders() -> int:
     and finishes emails a dead worker left half-sent."""
     from portal.reminders import run_reminders
 
-    now = timezone.now()
+    now = clock.now()
     with unscoped("beat: send document reminders"):
         practice_ids = list(Practice.objects.values_list("pk", flat=True))
     sent = 0

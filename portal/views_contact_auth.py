@@ -17,9 +17,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from atlasos import clock
 from atlasos.tenancy.context import practice_context
 from atlasos.tenancy.routes import public
-from portal import mail, portal_accounts
+from portal import portal_accounts
 from portal.contact_access import access_granted_client, contact_required, frame
 from portal.forms_contact_auth import SignInLinkForm
 from portal.models import DocumentRequest, PortalAccount, PortalLink, RequestStatus
@@ -131,7 +132,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("due", "title", "pk")
     )
-    today = mail.local_day(request.user.practice)
+    today = clock.practice_today(request.user.practice)
     by_client = defaultdict(list)
     for document_request in open_requests:
         document_request.is_overdue = document_request.due < today

@@ -16,9 +16,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from atlasos import clock
 from atlasos.redirects import local_url
 from portal import delivery as delivery_services
 from portal import serving
@@ -40,7 +40,6 @@ from portal.models import (
     Source,
 )
 from portal.requests import with_progress
-from tasks.workdays import local_today
 
 # Requests a contact sees: sent (open) and complete; never drafts or cancelled ones, nor a
 # request completed by staff before it was ever sent.
@@ -50,7 +49,7 @@ PAGE_SIZE = 50
 
 
 def today_for(request) -> datetime.date:
-    return local_today(request.user.practice.timezone, timezone.now())
+    return clock.practice_today(request.user.practice)
 
 
 def items_prefetch() -> Prefetch:

@@ -12,6 +12,7 @@ from django.utils import dateformat, timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from atlasos import clock
 from atlasos.accounts.decorators import staff_required
 from clients.access import access_client
 from clients.views import client_tab_context
@@ -108,7 +109,7 @@ def client_documents(request: HttpRequest, code) -> HttpResponse:
 @require_GET
 def client_documents_deleted(request: HttpRequest, code) -> HttpResponse:
     client = access_client(request, code)
-    since = timezone.now() - documents.KEEP_DELETED
+    since = clock.now() - documents.KEEP_DELETED
     deleted = (
         Document.objects.filter(client=client, deleted_at__gte=since)
         .select_related("deleted_by")

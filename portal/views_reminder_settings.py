@@ -7,9 +7,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from atlasos import clock
 from atlasos.accounts.decorators import manager_required
 from clients.access import access_client
 from portal import reminders
@@ -38,7 +38,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         "form": form,
         "nav": "settings",
         "policy_text": reminders.describe(current),
-        "example": example_schedule(current, timezone.localdate()),
+        "example": example_schedule(current, clock.practice_today(request.user.practice)),
     }
     return render(request, "portal/reminder_settings.html", context)
 

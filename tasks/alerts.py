@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
+from atlasos import clock
 from atlasos.notifications.models import Notification, OverdueAlert
 from atlasos.notifications.services import (
     email_choices_of_practice,
@@ -161,7 +161,7 @@ def raise_overdue_alerts(
 ) -> AlertRun:
     """Alert every stage of the practice's open packs that has just gone overdue, then (unless
     ``sweep`` is off) send the emails still owed. Runs inside ``practice_context(practice.pk)``."""
-    now = now or timezone.now()
+    now = now or clock.now()
     today = Clock.for_practice(practice, now).today
     choices = email_choices_of_practice()
     run = AlertRun()

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
 from icalendar import Calendar, Event
 
+from atlasos import clock
 from tasks.models import Pack
 from tasks.periods import Recurrence, previous_period
 from tasks.queries import Clock
@@ -62,8 +62,8 @@ def _stage_state(pack: Pack, stage: str, late: set[str], tz: ZoneInfo) -> str:
 
 
 def build_calendar(user, practice, now: datetime.datetime | None = None) -> Calendar:
-    now = now or timezone.now()
-    clock = Clock.for_practice(practice, now)
+    now = now or clock.now()
+    practice_clock = Clock.for_practice(practice, now)
     site = settings.SITE_URL.rstrip("/")
     calendar = Calendar()
     calendar.add("prodid", "-//AtlasOS//Due dates//EN")
@@ -76,10 +76,10 @@ def build_calendar(user, practice, now: datetime.datetime | None = None) -> Cale
     calendar.add("x-published-ttl", "PT1H")
     stamp = now.astimezone(datetime.UTC)
     tz = ZoneInfo(practice.timezone)
-    for pack in feed_packs(user, clock.today):
+    for pack in feed_packs(user, practice_clock.today):
         link = site + pack.get_absolute_url()
-        status = clock.status(pack)
-        late = set(overdue_stages(pack.progress(), clock.today))
+        status = practice_clock.status(pack)
+        late = set(overdue_stages(pack.progress(), practice_clock.today))
         client = pack.client.short_code or pack.client.name
         for stage in stages_for(pack, user):
             due = getattr(pack, f"{stage}_due")

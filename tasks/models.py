@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from atlasos import clock
 from atlasos.tenancy.models import TenantModel
 from tasks.periods import Recurrence, period_label
 from tasks.stages import STAGES, Stage
@@ -58,7 +59,7 @@ class Pack(TenantModel):
     )
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["-period", "client__name"]

@@ -8,13 +8,13 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
 
+from atlasos import clock
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.services import tick_refusal
 from tasks.stages import STAGES, Stage
 from tasks.status import Status, days_behind, overdue_stages, pack_status
-from tasks.workdays import WorkCalendar, local_today
+from tasks.workdays import WorkCalendar
 
 # The pack page shows the latest events; the rest are counted.
 HISTORY_LIMIT = 200
@@ -30,7 +30,7 @@ class Clock:
     @classmethod
     def for_practice(cls, practice, now: datetime.datetime | None = None) -> "Clock":
         return cls(
-            today=local_today(practice.timezone, now or timezone.now()),
+            today=clock.local_date(practice.timezone, now or clock.now()),
             calendar=WorkCalendar(practice.country),
         )
 

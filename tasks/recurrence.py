@@ -7,13 +7,14 @@ from datetime import date, datetime
 
 from django.db import connection, transaction
 
+from atlasos import clock
 from atlasos.tenancy.models import Practice
 from clients.choices import ClientStatus
 from portal.requests import create_for_packs
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.periods import Recurrence, last_completed_period
 from tasks.stages import STAGES
-from tasks.workdays import WorkCalendar, local_today, pack_release_date, stage_due_dates
+from tasks.workdays import WorkCalendar, pack_release_date, stage_due_dates
 from templates_engine.models import ClientTemplate
 from templates_engine.services import load_checklists
 
@@ -68,7 +69,7 @@ def ensure_packs(
        checklist copied from the client's template and a "created" event, in one transaction.
     Running it twice, concurrently, or after a crash leaves each pack created exactly once.
     """
-    today = local_today(practice.timezone, now)
+    today = clock.local_date(practice.timezone, now)
     calendar = WorkCalendar(practice.country)
     offset = practice.pack_release_offset
     client_templates = ClientTemplate.objects.filter(

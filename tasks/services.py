@@ -1,8 +1,8 @@
 """Pack workflows: ticking, notes, reassignment, and the hooks other apps tick items through."""
 
 from django.db import transaction
-from django.utils import timezone
 
+from atlasos import clock
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.progress import refresh_progress
 from tasks.stages import PREPARATION_STAGES, Stage
@@ -45,7 +45,7 @@ def set_item_done(item: PackItem, user, done: bool) -> PackItem:
         reason = tick_refusal(item, user)
         if reason:
             raise TickRefused(reason)
-        now = timezone.now()
+        now = clock.now()
         item.done_at = now if done else None
         item.done_by = user if done else None
         item.done_automatically = False
@@ -89,7 +89,7 @@ def set_item_note(item: PackItem, user, note: str) -> PackItem:
             action=PackEvent.Action.NOTE,
             stage=item.stage,
             detail=f"{item.title}: {note}"[:500] if note else f"{item.title}: note removed",
-            created_at=timezone.now(),
+            created_at=clock.now(),
         )
     return item
 
@@ -111,7 +111,7 @@ def reassign(pack: Pack, *, preparer, reviewer, actor) -> bool:
             actor=actor,
             action=PackEvent.Action.REASSIGNED,
             detail="; ".join(changes),
-            created_at=timezone.now(),
+            created_at=clock.now(),
         )
     return True
 
@@ -129,7 +129,7 @@ def auto_tick(pack: Pack, auto_key: str, *, reason: str) -> int:
         items = list(PackItem.objects.filter(pack=pack, auto_key=auto_key, done_at__isnull=True))
         if not items:
             return 0
-        now = timezone.now()
+        now = clock.now()
         for item in items:
             item.done_at = now
             item.done_automatically = True

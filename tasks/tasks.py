@@ -3,8 +3,8 @@
 import logging
 
 from celery import shared_task
-from django.utils import timezone
 
+from atlasos import clock
 from atlasos.tenancy.context import practice_context, unscoped
 from atlasos.tenancy.models import Practice
 from tasks.recurrence import ensure_packs
@@ -20,7 +20,7 @@ def create_due_packs() -> int:
     2. For each, inside its context, create the missing packs (idempotent, see ensure_packs).
     A failure in one practice is logged and does not stop the others; the next hour retries it.
     """
-    now = timezone.now()
+    now = clock.now()
     with unscoped("beat: create due packs for every practice"):
         practices = list(Practice.objects.all())
     created = 0
@@ -40,7 +40,7 @@ def raise_overdue_alerts() -> int:
     one practice is logged and the next run retries it."""
     from tasks import alerts
 
-    now = timezone.now()
+    now = clock.now()
     with unscoped("beat: raise overdue alerts for every practice"):
         practices = list(Practice.objects.all())
     raised = 0

@@ -4,9 +4,9 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from atlasos import clock
 from atlasos.accounts.decorators import manager_required, partner_required, staff_required
 from atlasos.notifications.services import mark_all_read
 from atlasos.redirects import local_url
@@ -235,7 +235,7 @@ def client_packs(request: HttpRequest, code) -> HttpResponse:
 @require_POST
 def packs_create_now(request: HttpRequest) -> HttpResponse:
     """Run the recurrence for this practice now rather than waiting for the hourly job."""
-    result = ensure_packs(request.user.practice, timezone.now())
+    result = ensure_packs(request.user.practice, clock.now())
     if result.packs_created:
         messages.success(
             request,

@@ -5,12 +5,9 @@ filter form, the sort links and the pages swap the results only. Every figure is
 SQL in a fixed number of queries (see ``tasks.board``).
 """
 
-import datetime
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from atlasos.accounts.decorators import manager_required, staff_required
@@ -24,13 +21,8 @@ from tasks.status import days_behind
 OVERDUE_PAGE_SIZE = 50
 
 
-def now() -> datetime.datetime:
-    """The moment the pages are drawn for (tests move it)."""
-    return timezone.now()
-
-
 def _clock(request: HttpRequest) -> Clock:
-    return Clock.for_practice(request.user.practice, now())
+    return Clock.for_practice(request.user.practice)
 
 
 def _partial(request: HttpRequest) -> bool:

@@ -48,7 +48,7 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 
 def calendar_clock(request: HttpRequest) -> Clock:
-    """Today in the practice's timezone (tests replace this to fix the date)."""
+    """Today in the practice's timezone."""
     return Clock.for_practice(request.user.practice)
 
 

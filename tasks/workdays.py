@@ -9,7 +9,6 @@ import datetime
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import holidays
 
@@ -99,16 +98,6 @@ class WorkCalendar:
             if self.is_working_day(day):
                 count += 1
         return count
-
-
-def local_today(tz_name: str, now: datetime.datetime) -> datetime.date:
-    """Today's date for a practice in `tz_name`, given an aware `now`.
-
-    At 13:30 UTC on 30 November a Sydney practice is already on 1 December.
-    """
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("local_today needs an aware datetime (e.g. django.utils.timezone.now()).")
-    return now.astimezone(ZoneInfo(tz_name)).date()
 
 
 def stage_due_dates(

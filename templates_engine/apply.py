@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
+from atlasos import clock
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.progress import refresh_progress
 from tasks.recurrence import ensure_packs
@@ -306,7 +306,7 @@ def apply_template_update(plan: Plan, actor, *, now: datetime | None = None) -> 
     3. Add, update and remove items, keep the checklist in order, record an "items updated"
        event per pack and recompute its stages. Due dates do not change.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     template = plan.template
     pack_ids = [p.pack.pk for p in plan.changed_packs]
     added = removed = changed = kept = 0

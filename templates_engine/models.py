@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from atlasos import clock
 from atlasos.tenancy.models import TenantModel
 from tasks.periods import Recurrence
 from tasks.stages import DEFAULT_DUE_DAYS, STAGES, Stage
@@ -48,7 +49,7 @@ class TaskTemplate(TenantModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -105,7 +106,7 @@ class ClientTemplate(TenantModel):
     prepare_day = due_day_field(Stage.PREPARE, null=True)
     review_day = due_day_field(Stage.REVIEW, null=True)
     deliver_day = due_day_field(Stage.DELIVER, null=True)
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["template__name"]

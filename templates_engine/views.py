@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
+from atlasos import clock
 from atlasos.accounts.decorators import manager_required, staff_required
 from clients.access import access_client
 from clients.models import Client
@@ -420,7 +420,7 @@ def client_template_assign(request: HttpRequest, code) -> HttpResponse:
         return _client_templates_page(request, client, assign_form=form)
     template = form.cleaned_data["template"]
     result = apply.assign_template(
-        template, [client], practice=request.user.practice, now=timezone.now()
+        template, [client], practice=request.user.practice, now=clock.now()
     )
     messages.success(request, _assigned_message(template, client, result))
     return redirect("client_templates", client.code)
@@ -562,7 +562,7 @@ def client_template_deactivate(request: HttpRequest, code) -> HttpResponse:
 def client_template_reactivate(request: HttpRequest, code) -> HttpResponse:
     ct = access_client_template(request, code)
     result = apply.assign_template(
-        ct.template, [ct.client], practice=request.user.practice, now=timezone.now()
+        ct.template, [ct.client], practice=request.user.practice, now=clock.now()
     )
     messages.success(request, _assigned_message(ct.template, ct.client, result))
     return redirect("client_template_detail", ct.code)
@@ -617,7 +617,7 @@ def client_bulk_assign_template(request: HttpRequest) -> HttpResponse:
         )
     template = form.cleaned_data["template"]
     result = apply.assign_template(
-        template, clients, practice=request.user.practice, now=timezone.now()
+        template, clients, practice=request.user.practice, now=clock.now()
     )
     text = (
         f"Assigned {template.name} to {result.assigned} client{'s' if result.assigned != 1 else ''}"

@@ -5,8 +5,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from atlasos import clock as wall_clock
 from atlasos.accounts.models import Role
 from atlasos.tenancy.context import practice_context
+from tests.clock import DEFAULT_NOW, TestClock
 from tests.factories import PASSWORD, PracticeFactory, UserFactory
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "atlasos.tenancy.postgresql"
@@ -16,6 +18,15 @@ needs_postgres = pytest.mark.skipif(
 needs_redis = pytest.mark.skipif(
     not os.environ.get("REDIS_URL"), reason="needs Redis: set REDIS_URL"
 )
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every test runs at a fixed moment, never at the real date; a test moves it with
+    ``clock.set(...)`` or ``clock.advance(days=...)``."""
+    wall_clock.set_now(DEFAULT_NOW)
+    yield TestClock()
+    wall_clock.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.accounts.models import Invitation, Role, hash_token
 from atlasos.tenancy.context import practice_context
 from atlasos.tenancy.models import Practice
@@ -17,6 +18,7 @@ from clients.models import (
     Contact,
     Tag,
 )
+from tests.clock import current_date
 
 PASSWORD = "correct-horse-battery"
 
@@ -103,7 +105,7 @@ class InvitationFactory(TenantFactory):
     email = factory.Sequence(lambda n: f"invitee{n}@example.com")
     role = Role.STAFF
     token_hash = factory.Sequence(lambda n: hash_token(f"token-{n}"))
-    expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
+    expires_at = factory.LazyFunction(lambda: wall_clock.now() + timezone.timedelta(days=7))
 
 
 class TagFactory(TenantFactory):
@@ -207,7 +209,7 @@ class PackFactory(TenantFactory):
 
     client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
     template = factory.SubFactory(TaskTemplateFactory, practice=factory.SelfAttribute("..practice"))
-    period = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    period = factory.LazyFunction(lambda: current_date().replace(day=1))
     recurrence = "monthly"
     collect_due = _due(5)
     capture_due = _due(8)
@@ -235,7 +237,7 @@ class PackEventFactory(TenantFactory):
 
     pack = factory.SubFactory(PackFactory, practice=factory.SelfAttribute("..practice"))
     action = "created"
-    created_at = factory.LazyFunction(timezone.now)
+    created_at = factory.LazyFunction(wall_clock.now)
 
 
 FACTORIES.update(
@@ -301,7 +303,7 @@ class DigestFactory(TenantFactory):
         model = "notifications.Digest"
 
     user = factory.LazyAttribute(_practice_member)
-    day = factory.LazyFunction(timezone.localdate)
+    day = factory.LazyFunction(current_date)
 
 
 class CalendarFeedFactory(TenantFactory):
@@ -379,8 +381,8 @@ class DocumentRequestFactory(TenantFactory):
 
     client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
     title = factory.Sequence(lambda n: f"Documents for request {n}")
-    period = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
-    due = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=7))
+    period = factory.LazyFunction(lambda: current_date().replace(day=1))
+    due = factory.LazyFunction(lambda: current_date() + timezone.timedelta(days=7))
 
 
 class RequestItemFactory(TenantFactory):
@@ -453,7 +455,7 @@ class PortalEmailFactory(TenantFactory):
 
     contact = factory.SubFactory(ContactFactory, practice=factory.SelfAttribute("..practice"))
     kind = "request"
-    day = factory.LazyFunction(timezone.localdate)
+    day = factory.LazyFunction(current_date)
     to_address = factory.SelfAttribute("contact.email")
     subject = "Documents needed"
     body_text = "Please upload your documents."
@@ -466,7 +468,7 @@ class DeliveryFactory(TenantFactory):
 
     client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
     title = factory.Sequence(lambda n: f"Management accounts {n}")
-    published_at = factory.LazyFunction(timezone.now)
+    published_at = factory.LazyFunction(wall_clock.now)
 
 
 class DeliveryDocumentFactory(TenantFactory):
@@ -499,7 +501,7 @@ class PortalLinkFactory(TenantFactory):
     account = factory.SubFactory(PortalAccountFactory, practice=factory.SelfAttribute("..practice"))
     purpose = "sign_in"
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
-    expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(minutes=20))
+    expires_at = factory.LazyFunction(lambda: wall_clock.now() + timezone.timedelta(minutes=20))
 
 
 class ReminderSettingsFactory(TenantFactory):

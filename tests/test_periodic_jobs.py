@@ -4,15 +4,15 @@ from datetime import timedelta
 from io import StringIO
 
 from django.core.management import call_command
-from django.utils import timezone
 
 from atlasos.notifications.models import OverdueAlert
 from atlasos.tenancy.context import practice_context
+from tests.clock import current_date
 from tests.factories import PackFactory
 
 
 def test_every_scheduled_job_runs_once_and_a_second_run_changes_nothing(practice, staff):
-    week_ago = timezone.localdate() - timedelta(days=7)
+    week_ago = current_date() - timedelta(days=7)
     with practice_context(practice.pk):
         PackFactory(practice=practice, preparer=staff, collect_due=week_ago)
     out = StringIO()

@@ -1,8 +1,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
+from atlasos import clock
+from atlasos import clock as wall_clock
 from atlasos.accounts.models import Role
 from atlasos.tenancy.context import practice_context
 from atlasos.tenancy.models import Practice
@@ -82,13 +83,12 @@ def test_seed_refuses_an_email_taken_by_another_practice(db):
 def test_seed_gives_every_client_a_year_of_packs_and_a_living_current_period(db):
     from tasks.models import Pack, PackEvent, PackItem
     from tasks.periods import Recurrence, last_completed_period
-    from tasks.workdays import local_today
 
     seed(history=12)
     practice = Practice.objects.get(name="Demo Practice")
     with practice_context(practice.pk):
         current = last_completed_period(
-            local_today(practice.timezone, timezone.now()), Recurrence.MONTHLY
+            clock.local_date(practice.timezone, wall_clock.now()), Recurrence.MONTHLY
         )
         assert Pack.objects.count() == 40 * 13
         assert Pack.objects.filter(period=current).count() == 40
@@ -96,7 +96,7 @@ def test_seed_gives_every_client_a_year_of_packs_and_a_living_current_period(db)
         assert history.filter(completed_at__isnull=False).count() >= 0.8 * history.count()
         late = [p for p in history if p.completed_at and p.completed_at.date() > p.deliver_due]
         assert late, "a few past packs were delivered late"
-        assert not PackItem.objects.filter(done_at__gt=timezone.now()).exists()
+        assert not PackItem.objects.filter(done_at__gt=wall_clock.now()).exists()
         done_without_time = Pack.objects.filter(completed_at__isnull=False, deliver_done_at=None)
         assert not done_without_time.exists()
         assert PackEvent.objects.filter(action="stage_completed").exists()

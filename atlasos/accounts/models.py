@@ -6,8 +6,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
+from atlasos import clock
 from atlasos.tenancy.models import Practice, TenantModel
 
 
@@ -61,7 +61,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(
         "platform admin access", default=False, help_text="Django admin only; not practice staff."
     )
-    date_joined = models.DateTimeField(default=timezone.now)
+    date_joined = models.DateTimeField(default=clock.now)
     deactivated_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
@@ -115,7 +115,7 @@ class Invitation(TenantModel):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -144,7 +144,7 @@ class Invitation(TenantModel):
 
     @property
     def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
+        return self.expires_at <= clock.now()
 
     @property
     def state(self) -> str:

@@ -9,8 +9,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
+from atlasos import clock
 from atlasos.accounts.models import Invitation, Role, hash_token
 from atlasos.tenancy.context import practice_context, unscoped
 
@@ -31,14 +31,14 @@ def invite_member(*, practice, invited_by, email: str, role: str, full_name: str
         # A fresh invitation replaces any earlier one still pending for the same address.
         Invitation.objects.filter(
             email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
+        ).update(revoked_at=clock.now())
         invitation = Invitation.objects.create(
             email=email,
             full_name=full_name.strip(),
             role=role,
             token_hash=hash_token(token),
             invited_by=invited_by,
-            expires_at=timezone.now() + timedelta(days=settings.ATLASOS_INVITATION_DAYS),
+            expires_at=clock.now() + timedelta(days=settings.ATLASOS_INVITATION_DAYS),
         )
     link = settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[token])
     context = {"invitation": invitation, "practice": practice, "link": link, "inviter": invited_by}
@@ -88,7 +88,7 @@ def accept_invitation(token: str, *, full_name: str, password: str) -> User:
             role=invitation.role,
         )
         _record_email_address(user)
-        invitation.accepted_at = timezone.now()
+        invitation.accepted_at = clock.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
@@ -131,7 +131,7 @@ def deactivate_member(member) -> None:
             "The last partner cannot be deactivated: make someone else a partner first."
         )
     member.is_active = False
-    member.deactivated_at = timezone.now()
+    member.deactivated_at = clock.now()
     member.save(update_fields=["is_active", "deactivated_at"])
     end_sessions(member)
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from atlasos import clock
 from atlasos.accounts import services
 from atlasos.accounts.access import access_invitation, access_member
 from atlasos.accounts.decorators import partner_required
@@ -115,7 +116,7 @@ def team_member_reactivate(request: HttpRequest, code) -> HttpResponse:
 def team_invitation_revoke(request: HttpRequest, code) -> HttpResponse:
     invitation = access_invitation(request, code)
     if invitation.is_pending:
-        Invitation.objects.filter(pk=invitation.pk).update(revoked_at=services.timezone.now())
+        Invitation.objects.filter(pk=invitation.pk).update(revoked_at=clock.now())
         messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
     return redirect("team")
 

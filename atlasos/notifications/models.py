@@ -9,8 +9,8 @@ second, different email (DESIGN.md §9).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
+from atlasos import clock
 from atlasos.tenancy.models import TenantModel
 from tasks.stages import Stage
 
@@ -52,7 +52,7 @@ class OverdueAlert(TenantModel):
     pack = models.ForeignKey("tasks.Pack", on_delete=models.CASCADE, related_name="+")
     stage = models.CharField(max_length=10, choices=Stage.choices)
     due = models.DateField()
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -77,7 +77,7 @@ class Digest(TenantModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField(help_text="The practice's local date the digest is for.")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -126,7 +126,7 @@ class Notification(TenantModel):
     alert = models.ForeignKey(
         OverdueAlert, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     read_at = models.DateTimeField(null=True, blank=True)
     email_state = models.CharField(
         max_length=10, choices=EmailState.choices, default=EmailState.PENDING
@@ -180,7 +180,7 @@ class CalendarFeed(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
     )
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

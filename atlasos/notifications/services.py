@@ -26,8 +26,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
+from atlasos import clock
 from atlasos.accounts.models import hash_token
 from atlasos.notifications.models import (
     CalendarFeed,
@@ -69,7 +69,7 @@ def mark_read(notification: Notification, now: datetime.datetime | None = None) 
     """Mark one notification read; False if it already was."""
     if notification.read_at is not None:
         return False
-    now = now or timezone.now()
+    now = now or clock.now()
     updated = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
         read_at=now
     )
@@ -80,7 +80,7 @@ def mark_read(notification: Notification, now: datetime.datetime | None = None) 
 def mark_all_read(user, now: datetime.datetime | None = None, **only) -> int:
     """Mark the user's unread notifications read (``only``: e.g. ``pack=pack``); how many."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True, **only).update(
-        read_at=now or timezone.now()
+        read_at=now or clock.now()
     )
 
 
@@ -171,7 +171,7 @@ def send_notification_email(pk: int, now: datetime.datetime | None = None) -> bo
     A failure while sending leaves the claim in place: the row is sent again, with the same
     Message-ID, once the claim is stale.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     if not claim_notification(pk, now):
         return False
     notification = Notification.objects.select_related("recipient__practice", "pack").get(pk=pk)
@@ -183,7 +183,7 @@ def send_notification_email(pk: int, now: datetime.datetime | None = None) -> bo
         ours.update(email_state=Notification.EmailState.NONE)
         return False
     notification_email(notification).send()
-    ours.update(email_state=Notification.EmailState.SENT, email_sent_at=timezone.now())
+    ours.update(email_state=Notification.EmailState.SENT, email_sent_at=clock.now())
     return True
 
 
@@ -201,7 +201,7 @@ def send_notification_emails(pks, now: datetime.datetime | None = None) -> int:
 def send_due_emails(now: datetime.datetime | None = None) -> int:
     """The sweep run with every alert job: emails never sent (the queue lost them) and claims
     abandoned by a dead worker. Never a row already sent or freshly claimed."""
-    now = now or timezone.now()
+    now = now or clock.now()
     pks = list(
         Notification.objects.filter(_claimable(now))
         .order_by("created_at", "pk")
@@ -297,7 +297,7 @@ def _send_digest(pk: int, now: datetime.datetime) -> bool:
     if notifications and digest.user.is_active:
         digest_email(digest, notifications).send()
     Digest.objects.filter(pk=pk, state=Digest.State.SENDING, claimed_at=now).update(
-        state=Digest.State.SENT, sent_at=timezone.now()
+        state=Digest.State.SENT, sent_at=clock.now()
     )
     return True
 
@@ -305,7 +305,7 @@ def _send_digest(pk: int, now: datetime.datetime) -> bool:
 def send_daily_digests(practice, now: datetime.datetime | None = None) -> int:
     """Hourly: from the digest hour on, one email per member per day listing the notifications
     that wait for a digest. Idempotent: a second run finds today's digests made and sent."""
-    now = now or timezone.now()
+    now = now or clock.now()
     day = digest_day(practice, now)
     if day is not None:
         _open_digests(practice, day, now)
@@ -333,7 +333,7 @@ def active_feed(user) -> CalendarFeed | None:
 def revoke_feeds(user, now: datetime.datetime | None = None) -> int:
     """Turn off the member's feed: its address becomes a 404 for every calendar app."""
     return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=now or timezone.now()
+        revoked_at=now or clock.now()
     )
 
 

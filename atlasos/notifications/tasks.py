@@ -3,8 +3,8 @@
 import logging
 
 from celery import shared_task
-from django.utils import timezone
 
+from atlasos import clock
 from atlasos.celery import PracticeTask
 from atlasos.notifications import services
 from atlasos.tenancy.context import practice_context, unscoped
@@ -24,7 +24,7 @@ def send_notification_emails(*, practice_id: int, notification_ids: list[int]) -
 def send_daily_digests() -> int:
     """Hourly beat job: each member who chose the daily digest gets one email a day, at the
     first run at or after NOTIFICATION_DIGEST_HOUR in their practice's timezone."""
-    now = timezone.now()
+    now = clock.now()
     with unscoped("beat: send notification digests for every practice"):
         practices = list(Practice.objects.all())
     sent = 0

@@ -3,7 +3,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import (
     require_GET,
@@ -12,6 +11,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from atlasos import clock
 from atlasos.accounts.decorators import staff_required
 from atlasos.notifications import services
 from atlasos.notifications.access import access_notification
@@ -155,7 +155,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None:
         raise Http404("No such calendar feed.")
     with practice_context(feed.practice_id):
-        calendar = build_calendar(feed.user, feed.user.practice, timezone.now())
+        calendar = build_calendar(feed.user, feed.user.practice, clock.now())
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="atlasos.ics"'
     response["Cache-Control"] = "private, max-age=300"

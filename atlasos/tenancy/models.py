@@ -4,6 +4,7 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from atlasos import clock
 from atlasos.tenancy.context import PracticeContextError, current_practice_id, is_unscoped
 from atlasos.tenancy.managers import TenantManager, UnscopedManager
 
@@ -40,7 +41,7 @@ class Practice(models.Model):
         help_text="Where clients' replies to the practice's emails go (requests, reminders, "
         "deliveries). Empty: the client's preparer.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from atlasos import clock
 from atlasos.tenancy.models import TenantModel
 from clients.models import Client, Contact
 
@@ -22,7 +23,7 @@ class PortalAccount(TenantModel):
         blank=True,
         related_name="+",
     )
-    invited_at = models.DateTimeField(auto_now_add=True)
+    invited_at = models.DateTimeField(default=clock.now, editable=False)
     activated_at = models.DateTimeField(
         null=True, blank=True, help_text="First sign-in (password set or sign-in link used)."
     )
@@ -47,7 +48,7 @@ class PortalGrant(TenantModel):
         blank=True,
         related_name="+",
     )
-    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["client__name"]
@@ -69,7 +70,7 @@ class PortalLink(TenantModel):
     account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="links")
     purpose = models.CharField(max_length=16, choices=Purpose)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from atlasos import clock
 from atlasos.tenancy.models import TenantModel
 from clients.models import Client, Contact
 
@@ -52,7 +53,7 @@ class Document(TenantModel):
     uploaded_by_contact = models.ForeignKey(
         Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -133,7 +134,7 @@ class DocumentRequest(TenantModel):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["-due", "-pk"]
@@ -224,7 +225,7 @@ class RequestItemDocument(TenantModel):
 
     item = models.ForeignKey(RequestItem, on_delete=models.CASCADE, related_name="links")
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="item_links")
-    linked_at = models.DateTimeField(auto_now_add=True)
+    linked_at = models.DateTimeField(default=clock.now, editable=False)
     linked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

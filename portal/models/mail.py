@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from atlasos import clock
 from atlasos.tenancy.models import TenantModel
 from clients.models import Client, Contact
 
@@ -54,7 +55,7 @@ class PortalEmail(TenantModel):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -86,7 +87,7 @@ class Reminder(TenantModel):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
     step = models.PositiveSmallIntegerField()
     items = models.JSONField(default=list, help_text="Titles of the items still missing.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

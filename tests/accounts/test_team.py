@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client as HttpClient
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.accounts.models import Invitation, Role
 from atlasos.tenancy.context import practice_context
 from tests.conftest import sign_in
@@ -90,7 +90,7 @@ def test_invitation_link_works_once(invite, partner_client):
 def test_expired_invitation_is_refused(invite, partner_client, practice):
     invite(partner_client)
     with practice_context(practice.pk):
-        Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+        Invitation.objects.update(expires_at=wall_clock.now() - timedelta(minutes=1))
     response = accept(HttpClient(), link_from_outbox())
     assert response.status_code == 410
     assert "expired" in response.content.decode()

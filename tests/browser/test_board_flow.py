@@ -4,8 +4,8 @@ pack's collect stage on the pack page, and sees the board and the kanban move th
 import re
 
 import pytest
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from tasks.models import Pack
 from tasks.periods import period_label
@@ -42,8 +42,8 @@ def test_partner_sees_the_board_change_after_completing_a_stage(
 ):
     ours = ClientFactory(practice=practice, name="Quayside Deli Ltd", preparer=staff)
     theirs = ClientFactory(practice=practice, name="Other Ltd", preparer=partner)
-    pack = standard_pack(practice, ours, now=timezone.now())
-    standard_pack(practice, theirs, now=timezone.now())
+    pack = standard_pack(practice, ours, now=wall_clock.now())
+    standard_pack(practice, theirs, now=wall_clock.now())
     label = period_label(pack.period, "monthly")
 
     sign_in_to_the_board(page, partner)

@@ -3,15 +3,12 @@ follows, the back button undoes), drills into a client in the side panel, ticks 
 there and sees the day's counts change."""
 
 import re
-from datetime import date
+from datetime import UTC, datetime
 
 import pytest
 
 from atlasos.tenancy.context import practice_context
-from tasks import views_calendar
 from tasks.models import PackItem
-from tasks.queries import Clock
-from tasks.workdays import WorkCalendar
 from tests.factories import PASSWORD, PackItemFactory
 from tests.tasks.test_calendar import make_pack
 
@@ -21,12 +18,8 @@ expect = pytest.importorskip(
 
 
 @pytest.fixture(autouse=True)
-def thursday_12_november(monkeypatch):
-    monkeypatch.setattr(
-        views_calendar,
-        "calendar_clock",
-        lambda request: Clock(today=date(2026, 11, 12), calendar=WorkCalendar("GB")),
-    )
+def thursday_12_november(clock):
+    clock.set(datetime(2026, 11, 12, 10, tzinfo=UTC))
 
 
 def sign_in(page, user) -> None:

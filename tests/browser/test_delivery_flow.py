@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal.models import Delivery
 from tasks.models import Pack
@@ -40,7 +40,7 @@ def test_staff_publish_the_pack_to_the_portal(page, log_in, staff, manager, prac
             period=OCTOBER,
             preparer=staff,
             reviewer=manager,
-            review_done_at=timezone.now(),
+            review_done_at=wall_clock.now(),
             current_stage="deliver",
         )
         deliver = PackItemFactory(

@@ -4,10 +4,10 @@ read through htmx and the rest with "Mark all as read", and the count disappears
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from atlasos.tenancy.context import practice_context
 from tasks.alerts import raise_overdue_alerts
+from tests.clock import current_date
 from tests.notifications.helpers import make_pack
 
 expect = pytest.importorskip(
@@ -16,7 +16,7 @@ expect = pytest.importorskip(
 
 
 def test_overdue_alert_bell_and_mark_read(page, log_in, practice, staff, manager, browser_log):
-    today = timezone.localdate()
+    today = current_date()
     days = {"collect": -3, "capture": 5, "reconcile": 7, "prepare": 9, "review": 11, "deliver": 12}
     late = {f"{stage}_due": today + datetime.timedelta(days=n) for stage, n in days.items()}
     period = (today - datetime.timedelta(days=40)).replace(day=1)

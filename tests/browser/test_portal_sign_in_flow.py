@@ -6,10 +6,10 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 
 from atlasos.tenancy.context import practice_context
 from portal.models import PortalEmail
+from tests.clock import current_date
 from tests.factories import (
     ClientContactFactory,
     ClientFactory,
@@ -37,7 +37,7 @@ def test_invited_contact_sets_a_password_and_sees_the_open_request(
             client=client,
             title="Documents for October 2026",
             status="sent",
-            due=timezone.localdate() + datetime.timedelta(days=6),
+            due=current_date() + datetime.timedelta(days=6),
         )
         RequestItemFactory(practice=practice, request=request, title="Bank statement")
         RequestItemFactory(practice=practice, request=request, title="Receipts")

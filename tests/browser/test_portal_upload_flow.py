@@ -6,8 +6,8 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from tests.browser.conftest import REPORT_CSP_VIOLATIONS, TIMEOUT_MS
 from tests.factories import (
@@ -50,7 +50,7 @@ def test_contact_uploads_a_statement_staff_see_it_and_a_delivery_downloads(
             title="Documents for October 2026",
             period=OCTOBER,
             status="sent",
-            sent_at=timezone.now(),
+            sent_at=wall_clock.now(),
         )
         bank = RequestItemFactory(
             practice=practice, request=document_request, title=BANK, doc_type="bank_statement"
@@ -151,7 +151,7 @@ def test_files_dropped_on_an_items_zone_are_uploaded(media, page, practice, brow
     account = PortalGrantFactory(practice=practice, client=client).account
     with practice_context(practice.pk):
         document_request = DocumentRequestFactory(
-            practice=practice, client=client, status="sent", sent_at=timezone.now()
+            practice=practice, client=client, status="sent", sent_at=wall_clock.now()
         )
         receipts = RequestItemFactory(
             practice=practice, request=document_request, title="Receipts", doc_type="receipt"
@@ -185,7 +185,7 @@ def test_an_upload_to_a_request_completed_meanwhile_says_so_in_the_zone(
     account = PortalGrantFactory(practice=practice, client=client).account
     with practice_context(practice.pk):
         document_request = DocumentRequestFactory(
-            practice=practice, client=client, status="sent", sent_at=timezone.now()
+            practice=practice, client=client, status="sent", sent_at=wall_clock.now()
         )
         receipts = RequestItemFactory(practice=practice, request=document_request)
 

@@ -5,10 +5,10 @@ import datetime
 
 import pytest
 from django.core import mail as outbox
-from django.utils import timezone
 
 from atlasos.tenancy.context import practice_context
 from portal.models import ReminderSettings
+from tests.clock import current_date
 from tests.factories import ClientFactory
 from tests.portal.mailing import open_request, portal_contact
 
@@ -23,7 +23,7 @@ def test_staff_send_a_request_and_see_it_in_the_emails(page, log_in, staff, prac
     request = open_request(
         practice,
         client,
-        due=timezone.localdate() + datetime.timedelta(days=14),
+        due=current_date() + datetime.timedelta(days=14),
         title="Documents for October 2026",
     )
 

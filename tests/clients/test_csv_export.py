@@ -8,7 +8,6 @@ from django.db import connection
 from django.test import Client as BrowserClient
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from atlasos.tenancy.context import practice_context
 from clients import csv_io
@@ -20,6 +19,7 @@ from clients.choices import (
     VatFrequency,
 )
 from clients.models import Client, ClientImport
+from tests.clock import current_date
 from tests.conftest import sign_in
 from tests.factories import (
     ClientContactFactory,
@@ -58,7 +58,7 @@ def test_every_team_member_can_export_the_list(client, request, member, practice
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="clients-{timezone.localdate():%Y-%m-%d}.csv"'
+        f'attachment; filename="clients-{current_date():%Y-%m-%d}.csv"'
     )
     assert codes(response) == ["ACME01"]
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.celery import app
 from atlasos.tenancy.context import practice_context, unscoped
 from clients.models import ClientImport
@@ -27,7 +27,7 @@ def stored_upload(practice, *, age: timedelta, state=ClientImport.State.PREVIEW)
     )
     upload = ClientImportFactory(practice=practice, storage_key=key, state=state)
     with practice_context(practice.pk):
-        ClientImport.objects.filter(pk=upload.pk).update(created_at=timezone.now() - age)
+        ClientImport.objects.filter(pk=upload.pk).update(created_at=wall_clock.now() - age)
     return upload
 
 
@@ -79,7 +79,7 @@ def test_purge_never_deletes_a_file_outside_the_practices_prefix(practice, other
     )
     ClientImportFactory(practice=practice, storage_key=theirs)
     with practice_context(practice.pk):
-        ClientImport.objects.update(created_at=timezone.now() - timedelta(days=2))
+        ClientImport.objects.update(created_at=wall_clock.now() - timedelta(days=2))
 
     assert purge_stale_imports() == 1
     assert default_storage.exists(theirs)

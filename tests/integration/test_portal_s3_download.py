@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal.models import Document
 from portal.serving import SIGNED_URL_SECONDS
@@ -45,7 +45,7 @@ def test_a_contacts_upload_goes_to_the_bucket_and_downloads_through_a_signed_url
             practice=practice,
             client=client_ltd,
             status="sent",
-            sent_at=timezone.now(),
+            sent_at=wall_clock.now(),
             period=datetime.date(2026, 10, 1),
         )
         item = RequestItemFactory(practice=practice, request=document_request)

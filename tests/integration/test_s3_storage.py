@@ -16,13 +16,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 from django.urls import reverse
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal.documents import purge_deleted
 from portal.forms import last_month, period_value
 from portal.models import Document
 from portal.serving import SIGNED_URL_SECONDS
+from tests.clock import current_date
 from tests.conftest import sign_in
 from tests.factories import ClientFactory
 from tests.portal import samples
@@ -93,7 +94,7 @@ def upload(http, client_ltd, name: str, content: bytes):
         reverse("client_documents", args=[client_ltd.code]),
         {
             "doc_type": "bank_statement",
-            "period": period_value(last_month(timezone.localdate())),
+            "period": period_value(last_month(current_date())),
             "files": [SimpleUploadedFile(name, content)],
         },
     )
@@ -158,8 +159,8 @@ def test_soft_delete_keeps_the_object_and_the_purge_removes_it(http, practice, c
     assert http.post(reverse("document_delete", args=[document.code])).status_code == 302
     assert keys(bucket) == [document.storage_key]  # restorable for 30 days
     with practice_context(practice.pk):
-        assert purge_deleted(timezone.now() + datetime.timedelta(days=29)) == 0
+        assert purge_deleted(wall_clock.now() + datetime.timedelta(days=29)) == 0
         assert keys(bucket) == [document.storage_key]
-        assert purge_deleted(timezone.now() + datetime.timedelta(days=31)) == 1
+        assert purge_deleted(wall_clock.now() + datetime.timedelta(days=31)) == 1
         assert not Document.objects.filter(pk=document.pk).exists()
     assert keys(bucket) == []

@@ -6,8 +6,8 @@ import socket
 from email import policy as email_policy
 
 import pytest
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal.sending import send_request
 from tests.factories import ClientFactory, UserFactory
@@ -73,7 +73,7 @@ def test_a_request_email_arrives_with_both_parts_and_its_headers(
         django_capture_on_commit_callbacks(execute=True),
         practice_context(practice.pk),
     ):
-        (row,) = send_request(doc_request, by=preparer, now=timezone.now())
+        (row,) = send_request(doc_request, by=preparer, now=wall_clock.now())
 
     (delivered,) = smtp_server.delivered
     mail_from, recipients, content = delivered

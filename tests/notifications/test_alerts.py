@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.notifications import services
 from atlasos.notifications.models import (
     EmailChoice,
@@ -17,6 +17,7 @@ from atlasos.notifications.models import (
 )
 from atlasos.tenancy.context import practice_context, unscoped
 from tasks.alerts import raise_overdue_alerts
+from tests.clock import current_date
 from tests.factories import UserFactory
 from tests.notifications.helpers import MON_9, TUE_10, make_pack
 
@@ -174,7 +175,7 @@ def pending_row(practice, user, state="pending", claimed_at=None):
 def test_a_crash_after_claiming_is_finished_by_the_rerun_with_the_same_message_id(
     practice, staff, manager, partner
 ):
-    now = timezone.now()
+    now = wall_clock.now()
     abandoned = pending_row(practice, staff, "sending", now - datetime.timedelta(minutes=11))
     in_flight = pending_row(practice, manager, "sending", now - datetime.timedelta(minutes=1))
     sent = pending_row(practice, partner, "sent", now - datetime.timedelta(hours=1))
@@ -192,7 +193,7 @@ def test_a_crash_after_claiming_is_finished_by_the_rerun_with_the_same_message_i
 
 def test_only_one_worker_wins_the_claim(practice, staff):
     note = pending_row(practice, staff)
-    now = timezone.now()
+    now = wall_clock.now()
     with practice_context(practice.pk):
         assert services.claim_notification(note.pk, now) is True
         assert services.claim_notification(note.pk, now) is False
@@ -202,7 +203,7 @@ def test_only_one_worker_wins_the_claim(practice, staff):
 
 def test_a_failed_send_keeps_the_claim_and_is_retried_once_stale(practice, staff, monkeypatch):
     note = pending_row(practice, staff)
-    now = timezone.now()
+    now = wall_clock.now()
 
     def refuse(self, fail_silently=False):
         raise ConnectionRefusedError("SMTP server down")
@@ -322,7 +323,7 @@ def test_the_beat_tasks_cover_every_practice(practice, other_practice, staff, ot
     from atlasos.notifications.tasks import send_daily_digests
     from tasks.tasks import raise_overdue_alerts as beat
 
-    long_ago = timezone.localdate() - datetime.timedelta(days=40)
+    long_ago = current_date() - datetime.timedelta(days=40)
     make_pack(
         practice, "Ours Ltd", period=long_ago.replace(day=1), preparer=staff, collect_due=long_ago
     )

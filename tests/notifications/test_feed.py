@@ -3,12 +3,13 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 from icalendar import Calendar
 
+from atlasos import clock as wall_clock
 from atlasos.notifications import services
 from atlasos.notifications.models import CalendarFeed
 from atlasos.tenancy.context import practice_context
+from tests.clock import current_date
 from tests.factories import UserFactory
 from tests.notifications.helpers import make_pack, signed_in
 
@@ -59,11 +60,11 @@ def test_the_feed_has_one_all_day_event_per_stage_i_answer_for(practice, staff, 
 
 
 def test_open_packs_and_the_last_three_months_only(practice, staff):
-    today = timezone.localdate()
+    today = current_date()
     this_month = today.replace(day=1)
     old_period = (this_month - datetime.timedelta(days=200)).replace(day=1)
     recent_period = (this_month - datetime.timedelta(days=40)).replace(day=1)
-    done = timezone.now() - datetime.timedelta(days=1)
+    done = wall_clock.now() - datetime.timedelta(days=1)
     old_done = make_pack(
         practice, "Old Done Ltd", period=old_period, preparer=staff, completed_at=done
     )

@@ -4,8 +4,8 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.notifications.models import Notification, NotificationPreference
 from atlasos.tenancy.context import practice_context
 from tests.factories import NotificationFactory
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def notes(practice, user, count, **fields):
-    start = timezone.now() - datetime.timedelta(hours=count)
+    start = wall_clock.now() - datetime.timedelta(hours=count)
     return [
         NotificationFactory(
             practice=practice,
@@ -35,7 +35,7 @@ def fresh(note):
 
 def test_the_bell_shows_the_unread_count(practice, staff, manager):
     notes(practice, staff, 3)
-    notes(practice, staff, 2, read_at=timezone.now())
+    notes(practice, staff, 2, read_at=wall_clock.now())
     notes(practice, manager, 4)
     page = signed_in(staff).get("/my-work/").content.decode()
     assert 'aria-label="Notifications, 3 unread"' in page
@@ -51,7 +51,7 @@ def test_no_unread_no_badge(practice, staff):
 def test_the_page_lists_mine_newest_first_unread_highlighted(practice, staff, manager):
     mine = notes(practice, staff, 3)
     notes(practice, manager, 1)
-    mine[0].read_at = timezone.now()
+    mine[0].read_at = wall_clock.now()
     with practice_context(practice.pk):
         mine[0].save()
     page = signed_in(staff).get("/notifications/").content.decode()

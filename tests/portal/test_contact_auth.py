@@ -13,10 +13,12 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.accounts.models import hash_token
 from atlasos.tenancy.context import practice_context
 from portal import portal_accounts
 from portal.models import PortalAccount, PortalEmail, PortalGrant, PortalLink
+from tests.clock import current_date
 from tests.conftest import sign_in
 from tests.factories import (
     ClientContactFactory,
@@ -118,7 +120,7 @@ def test_invitation_email_then_password_set_through_link_signs_in_to_portal(
     assert mimetype == "text/html"
     assert f"/portal/link/{token}/" in html
     assert "Harbour &amp; Co Bookkeeping" in html and "Harbourview Bakery Ltd" in html
-    expires = timezone.localtime(timezone.now() + datetime.timedelta(days=7))
+    expires = timezone.localtime(wall_clock.now() + datetime.timedelta(days=7))
     assert f"expires on {expires:%-d %B %Y}" in message.body
 
     with practice_context(practice.pk):
@@ -131,7 +133,7 @@ def test_invitation_email_then_password_set_through_link_signs_in_to_portal(
         (link,) = PortalLink.objects.filter(account=account)
         assert link.purpose == "set_password"
         assert link.token_hash == hash_token(token) and token not in link.token_hash
-        assert abs(link.expires_at - timezone.now() - datetime.timedelta(days=7)).seconds < 60
+        assert abs(link.expires_at - wall_clock.now() - datetime.timedelta(days=7)).seconds < 60
         email = PortalEmail.objects.get(contact=jane.contact)
         assert (email.kind, email.state) == ("invitation", "sent")
 
@@ -200,7 +202,7 @@ def test_used_link_is_refused(
 def test_expired_invitation_link_is_refused_and_sets_nothing(practice, partner, bakery, jane):
     with practice_context(practice.pk):
         account = portal_accounts.invite_contact(
-            jane.contact, bakery, by=partner, now=timezone.now() - datetime.timedelta(days=8)
+            jane.contact, bakery, by=partner, now=wall_clock.now() - datetime.timedelta(days=8)
         )
         token = token_in(PortalEmail.objects.get(contact=jane.contact))
     visitor = HttpClient()
@@ -327,7 +329,7 @@ def test_contacts_tab_shows_portal_access_and_revokes_it(
     contact_http = HttpClient()
     contact_http.post(f"/portal/link/{token}/", form)
     page = staff_http.get(url).content.decode()
-    assert f"Portal access since {timezone.localdate():%-d %b %Y}" in page
+    assert f"Portal access since {current_date():%-d %b %Y}" in page
     assert "Revoke access" in page
     assert contact_http.get(reverse("portal_client", args=[bakery.code])).status_code == 200
 
@@ -396,7 +398,7 @@ def test_sign_in_link_is_confirmed_by_a_post_and_works_once(
 
 def test_sign_in_link_expires_after_20_minutes(practice, bakery, client):
     account = portal_contact(practice, [bakery])
-    past = timezone.now() - datetime.timedelta(minutes=21)
+    past = wall_clock.now() - datetime.timedelta(minutes=21)
     assert portal_accounts.request_sign_in_link(account.user.email, now=past)
     with practice_context(practice.pk):
         token = token_in(PortalEmail.objects.get(kind="sign_in"))
@@ -429,7 +431,7 @@ def test_login_page_offers_a_sign_in_link(client):
 
 def test_home_lists_only_sent_requests_with_progress_and_overdue(practice, bakery, client):
     account = portal_contact(practice, [bakery])
-    today = timezone.localdate()
+    today = current_date()
     with practice_context(practice.pk):
         late = DocumentRequestFactory(
             practice=practice,
@@ -438,7 +440,7 @@ def test_home_lists_only_sent_requests_with_progress_and_overdue(practice, baker
             status="sent",
             due=today - datetime.timedelta(days=3),
         )
-        RequestItemFactory(practice=practice, request=late, received_at=timezone.now())
+        RequestItemFactory(practice=practice, request=late, received_at=wall_clock.now())
         RequestItemFactory(practice=practice, request=late)
         RequestItemFactory(practice=practice, request=late)
         RequestItemFactory(practice=practice, request=late, required=False)

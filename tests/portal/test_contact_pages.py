@@ -6,10 +6,11 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal.models import Delivery, Document, RequestItem
+from tests.clock import current_date
 from tests.factories import (
     ClientFactory,
     DeliveryDocumentFactory,
@@ -63,7 +64,7 @@ def make_request(practice, client, status="sent", items=2, **fields):
             practice=practice,
             client=client,
             status=status,
-            sent_at=None if status == "draft" else timezone.now(),
+            sent_at=None if status == "draft" else wall_clock.now(),
             **fields,
         )
         made = [
@@ -142,7 +143,7 @@ def test_checklists_show_only_sent_and_complete_requests_of_granted_clients(
         client_ltd,
         status="complete",
         title="Documents for September",
-        completed_at=timezone.now(),
+        completed_at=wall_clock.now(),
     )
     make_request(practice, other_client, title="Harbour documents")
     with practice_context(practice.pk):
@@ -153,9 +154,9 @@ def test_checklists_show_only_sent_and_complete_requests_of_granted_clients(
             document__source="portal",
             document__original_name="barclays-october.pdf",
         )
-        RequestItem.objects.filter(pk=bank.pk).update(received_at=timezone.now())
+        RequestItem.objects.filter(pk=bank.pk).update(received_at=wall_clock.now())
         RequestItem.objects.filter(pk=receipts.pk).update(
-            marked_at=timezone.now(), not_applicable_reason="No receipts this month"
+            marked_at=wall_clock.now(), not_applicable_reason="No receipts this month"
         )
 
     response = http.get(reverse("portal_client", args=[client_ltd.code]))
@@ -178,7 +179,7 @@ def test_checklists_show_only_sent_and_complete_requests_of_granted_clients(
 
 
 def test_an_overdue_request_says_so_in_words(http, practice, client_ltd):
-    make_request(practice, client_ltd, due=timezone.localdate() - datetime.timedelta(days=3))
+    make_request(practice, client_ltd, due=current_date() - datetime.timedelta(days=3))
     page = text(http.get(reverse("portal_client", args=[client_ltd.code])))
     assert "Overdue: was due" in page
 
@@ -215,7 +216,7 @@ def test_drafts_and_cancelled_requests_are_not_shown(http, practice, client_ltd,
 
 def test_a_request_completed_before_it_was_sent_is_not_shown(http, practice, client_ltd, media):
     document_request, (bank, _) = make_request(
-        practice, client_ltd, status="complete", completed_at=timezone.now(), title="Never sent"
+        practice, client_ltd, status="complete", completed_at=wall_clock.now(), title="Never sent"
     )
     with practice_context(practice.pk):
         type(document_request).objects.filter(pk=document_request.pk).update(sent_at=None)
@@ -345,7 +346,7 @@ def test_an_upload_without_files_says_so(http, practice, client_ltd, media):
 
 def test_uploading_to_a_complete_request_is_refused(http, practice, client_ltd, media):
     document_request, (bank, _receipts) = make_request(
-        practice, client_ltd, status="complete", completed_at=timezone.now()
+        practice, client_ltd, status="complete", completed_at=wall_clock.now()
     )
     response = http.post(upload_url(bank), {"files": files(("late.pdf", samples.PDF))}, follow=True)
     assert "is complete; nothing more is needed for it" in text(response)
@@ -472,7 +473,7 @@ def test_downloads_only_for_documents_the_contact_may_see(
     staff_only = DocumentFactory(practice=practice, client=client_ltd, source="staff_upload")
     foreign = DocumentFactory(practice=practice, client=other_client, source="portal")
     deleted = DocumentFactory(
-        practice=practice, client=client_ltd, source="portal", deleted_at=timezone.now()
+        practice=practice, client=client_ltd, source="portal", deleted_at=wall_clock.now()
     )
     elsewhere = DocumentFactory(practice=other_practice, source="portal")
 
@@ -556,7 +557,7 @@ def fill(practice, client, contact, n: int):
                 document__source="portal",
                 document__uploaded_by_contact=contact,
             )
-            RequestItem.objects.filter(pk=items[0].pk).update(received_at=timezone.now())
+            RequestItem.objects.filter(pk=items[0].pk).update(received_at=wall_clock.now())
             RequestItemDocumentFactory(
                 practice=practice, item=done_items[0], document__client=client
             )

@@ -9,8 +9,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.test import Client as HttpClient
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal.delivery import DeliveryError, acknowledge, publish
 from portal.models import Delivery, DeliveryDocument, PortalEmail
@@ -72,7 +72,7 @@ def pack(practice, client_ltd, staff, manager):
             period=OCTOBER,
             preparer=staff,
             reviewer=manager,
-            review_done_at=timezone.now(),
+            review_done_at=wall_clock.now(),
             current_stage="deliver",
         )
         PackItemFactory(
@@ -236,7 +236,7 @@ def test_a_document_that_is_not_a_live_one_of_the_client_is_refused(
             client=pack.client,
             period=OCTOBER,
             original_name="theirs.pdf",
-            deleted_at=timezone.now(),
+            deleted_at=wall_clock.now(),
         )
     with pytest.raises(DeliveryError) as refused:
         do_publish(pack, [accounts_pdf, document], staff)
@@ -279,7 +279,7 @@ def test_without_portal_contacts_the_delivery_is_still_published(
 def test_a_delivery_is_acknowledged_once(practice, pack, staff, ann, accounts_pdf):
     bob = portal_contact(practice, pack.client, "Bob Crane")
     delivery = do_publish(pack, [accounts_pdf], staff)
-    first = timezone.now()
+    first = wall_clock.now()
     with practice_context(practice.pk):
         assert acknowledge(delivery, ann, now=first) is True
         assert acknowledge(delivery, bob) is False
@@ -323,7 +323,7 @@ def test_the_panel_lists_the_periods_documents_with_the_accounts_first_and_ticke
         client=pack.client,
         period=OCTOBER,
         original_name="binned.pdf",
-        deleted_at=timezone.now(),
+        deleted_at=wall_clock.now(),
     )
     html = panel(page_of(http, pack))
     assert "Deliver to client" in html

@@ -8,8 +8,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal import documents
 from portal.models import Document
@@ -137,7 +137,7 @@ def test_reclassify_changes_type_and_moves_the_period(in_practice, client_ltd):
 def test_purge_removes_rows_and_files_deleted_over_30_days_ago_and_is_idempotent(
     practice, other_practice, staff, media
 ):
-    now = timezone.now()
+    now = wall_clock.now()
     with practice_context(practice.pk):
         DocumentFactory(practice=practice, deleted_at=now - datetime.timedelta(days=31))
         recent = DocumentFactory(practice=practice, deleted_at=now - datetime.timedelta(days=29))
@@ -157,7 +157,7 @@ def test_purge_removes_rows_and_files_deleted_over_30_days_ago_and_is_idempotent
 
 def test_purge_after_the_file_is_already_gone_still_removes_the_row(in_practice, media):
     old = DocumentFactory(
-        practice=in_practice, deleted_at=timezone.now() - datetime.timedelta(days=31)
+        practice=in_practice, deleted_at=wall_clock.now() - datetime.timedelta(days=31)
     )
     default_storage.delete(old.storage_key)
     assert documents.purge_deleted() == 1
@@ -176,7 +176,7 @@ def test_a_delivered_document_cannot_be_deleted_and_is_never_purged(practice, st
     assert document.deleted_at is None
     # Even if it was deleted before it was delivered, the purge leaves it alone.
     Document.objects.filter(pk=document.pk).update(
-        deleted_at=timezone.now() - datetime.timedelta(days=40)
+        deleted_at=wall_clock.now() - datetime.timedelta(days=40)
     )
     assert purge_deleted() == 0
     assert Document.objects.filter(pk=document.pk).exists()

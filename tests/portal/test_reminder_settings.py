@@ -7,10 +7,11 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client as HttpClient
 from django.urls import reverse
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal.models import DocumentRequest, ReminderSettings
+from tests.clock import current_date
 from tests.conftest import sign_in
 from tests.factories import ClientFactory
 from tests.portal.mailing import open_request, portal_contact
@@ -196,7 +197,7 @@ def outlook_text(http, document_request) -> str:
 
 
 def test_the_request_page_says_what_happens_next(managing, practice, bakery):
-    today = timezone.localdate()
+    today = current_date()
     portal_contact(practice, bakery, "Ann Baker", "ann@bakery.example")
     draft = open_request(practice, bakery, due=today + datetime.timedelta(days=10))
     assert outlook_text(managing, draft) == "Reminders start once the request is sent."
@@ -205,7 +206,7 @@ def test_the_request_page_says_what_happens_next(managing, practice, bakery):
         practice,
         bakery,
         due=today + datetime.timedelta(days=1),
-        sent_at=timezone.now() - datetime.timedelta(days=20),
+        sent_at=wall_clock.now() - datetime.timedelta(days=20),
     )
     # Step 1 (3 days before) is due and not sent yet: the next run sends it.
     assert outlook_text(managing, sent) == "Next reminder: today (reminder 1 of 4)."
@@ -220,10 +221,10 @@ def test_the_request_page_says_what_happens_next(managing, practice, bakery):
             practice,
             bakery,
             due=today - datetime.timedelta(days=8),
-            sent_at=timezone.now() - datetime.timedelta(days=20),
+            sent_at=wall_clock.now() - datetime.timedelta(days=20),
         )
     # Due 8 days ago: step 3 (due + 6 days) is the latest reached.
     assert outlook_text(managing, over) == "Next reminder: today (reminder 3 of 4)."
     with practice_context(practice.pk):
-        DocumentRequest.objects.filter(pk=over.pk).update(escalated_at=timezone.now())
+        DocumentRequest.objects.filter(pk=over.pk).update(escalated_at=wall_clock.now())
     assert outlook_text(managing, over).startswith("No more reminders; escalated on ")

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail as outbox
-from django.utils import timezone
 
+from atlasos import clock
+from atlasos import clock as wall_clock
 from atlasos.notifications.models import Notification
 from atlasos.tenancy.context import practice_context
 from portal import mail, reminders
@@ -320,8 +321,8 @@ def test_a_row_claimed_moments_ago_is_not_sent_again(practice, doc_request):
 def test_the_beat_task_runs_every_practice_in_its_own_context(
     practice, other_practice, doc_request
 ):
-    in_three_days = mail.local_day(practice) + datetime.timedelta(days=3)
-    month_ago = timezone.now() - datetime.timedelta(days=30)
+    in_three_days = clock.practice_today(practice) + datetime.timedelta(days=3)
+    month_ago = wall_clock.now() - datetime.timedelta(days=30)
     other_client = ClientFactory(practice=other_practice, name="Elsewhere Client Ltd")
     portal_contact(other_practice, other_client, "Olive", "olive@elsewhere.example")
     open_request(other_practice, other_client, due=in_three_days, sent_at=month_ago)

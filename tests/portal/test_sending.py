@@ -9,12 +9,13 @@ from django.contrib.messages import get_messages
 from django.core import mail as outbox
 from django.test import Client as HttpClient
 from django.urls import reverse
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal import requests as services
 from portal.models import DocumentRequest, PortalEmail, Reminder
 from portal.sending import SendRefused, send_request
+from tests.clock import current_date
 from tests.conftest import sign_in
 from tests.factories import (
     ClientContactFactory,
@@ -212,7 +213,7 @@ def texts(response) -> list[str]:
 def test_staff_send_from_the_request_page_and_see_it_in_the_emails(
     http, practice, ann, doc_request, django_capture_on_commit_callbacks
 ):
-    due = timezone.localdate() + datetime.timedelta(days=10)
+    due = current_date() + datetime.timedelta(days=10)
     first = due - datetime.timedelta(days=3)
     with practice_context(practice.pk):
         DocumentRequest.objects.filter(pk=doc_request.pk).update(due=due)
@@ -277,7 +278,7 @@ def test_the_request_page_with_emails_keeps_its_query_count(
     ]
     with practice_context(practice.pk):
         DocumentRequest.objects.filter(pk=doc_request.pk).update(
-            status="sent", sent_at=timezone.now()
+            status="sent", sent_at=wall_clock.now()
         )
         for contact in contacts:
             PortalEmail.objects.create(

@@ -11,6 +11,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal.models import Document
 from tests.conftest import sign_in
@@ -67,7 +68,7 @@ def test_the_tab_lists_documents_with_period_type_source_who_when_and_size(
     assert response.status_code == 200
     assert 'aria-current="page">Documents</a>' in page
     row = re.search(r"<tr>\s*<td><a [^>]*>barclays-october.pdf</a>.*?</tr>", page, re.S).group(0)
-    today = timezone.localtime().strftime("%a %-d %b")
+    today = timezone.localtime(wall_clock.now()).strftime("%a %-d %b")
     for text in ("October 2026", "Bank statement", "Staff upload", f"Tom Reilly, {today}"):
         assert text in row
     assert "1.2 MB" in row
@@ -188,7 +189,7 @@ def test_a_duplicate_upload_says_so_and_stores_nothing(http, practice, client_lt
     post_files(http, client_ltd, ("october.pdf", samples.PDF))
     http.get(tab(client_ltd))  # shows (and so uses up) the first upload's message
     response = post_files(http, client_ltd, ("october-again.pdf", samples.PDF))
-    today = timezone.localtime().strftime("%a %-d %b")
+    today = timezone.localtime(wall_clock.now()).strftime("%a %-d %b")
     assert texts(response) == [
         f"Already in the store: october.pdf, uploaded {today}. Nothing new was stored."
     ]
@@ -333,7 +334,9 @@ def test_reclassify_and_move_period(http, practice, client_ltd):
 def test_delete_hides_and_restore_brings_back(http, practice, client_ltd, staff):
     document = DocumentFactory(practice=practice, client=client_ltd, original_name="oct.pdf")
     response = http.post(reverse("document_delete", args=[document.code]))
-    until = (timezone.localtime() + datetime.timedelta(days=30)).strftime("%a %-d %b")
+    until = (timezone.localtime(wall_clock.now()) + datetime.timedelta(days=30)).strftime(
+        "%a %-d %b"
+    )
     assert texts(response) == [
         f"oct.pdf deleted. You can restore it from Recently deleted until {until}."
     ]
@@ -354,7 +357,7 @@ def test_documents_deleted_over_30_days_ago_are_not_listed_nor_restorable(
         practice=practice,
         client=client_ltd,
         original_name="old.pdf",
-        deleted_at=timezone.now() - datetime.timedelta(days=31),
+        deleted_at=wall_clock.now() - datetime.timedelta(days=31),
     )
     page = http.get(reverse("client_documents_deleted", args=[client_ltd.code])).content
     assert b"old.pdf" not in page

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from atlasos.tenancy.context import practice_context
-from tasks import board, views_board
+from tasks import board
 from tasks.models import Pack
 from tasks.stages import STAGES
 from tests.factories import ClientFactory, PackFactory, PackItemFactory, TaskTemplateFactory
@@ -29,8 +29,8 @@ DONE = datetime(2026, 11, 10, 12, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def board_day(monkeypatch):
-    monkeypatch.setattr(views_board, "now", lambda: NOW)
+def board_day(clock):
+    clock.set(NOW)
 
 
 def make_pack(practice, client=None, period=OCTOBER, *, due=ON_TIME, complete=False, **fields):

@@ -9,11 +9,8 @@ import pytest
 from django.test import Client as HttpClient
 
 from atlasos.tenancy.context import practice_context
-from tasks import views_calendar
 from tasks.models import Pack, PackEvent
-from tasks.queries import Clock
 from tasks.stages import STAGES
-from tasks.workdays import WorkCalendar
 from tests.conftest import sign_in
 from tests.factories import (
     ClientFactory,
@@ -38,13 +35,9 @@ DUES = {
 
 
 @pytest.fixture(autouse=True)
-def today(monkeypatch):
+def today(clock):
     """The calendar's today is Thursday 12 November 2026."""
-
-    def clock(request):
-        return Clock(today=TODAY, calendar=WorkCalendar(request.user.practice.country))
-
-    monkeypatch.setattr(views_calendar, "calendar_clock", clock)
+    clock.set(datetime(2026, 11, 12, 10, tzinfo=UTC))
     return TODAY
 
 

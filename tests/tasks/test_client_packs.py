@@ -4,6 +4,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from tests.factories import ClientFactory, PackFactory, PackItemFactory, TaskTemplateFactory
 from tests.tasks.test_pack_page import signed_in
 
@@ -16,8 +17,8 @@ def test_the_clients_packs_newest_period_first(practice, staff, manager):
         client=client,
         template=template,
         period=date(2026, 9, 1),
-        completed_at=timezone.now(),
-        deliver_done_at=timezone.now(),
+        completed_at=wall_clock.now(),
+        deliver_done_at=wall_clock.now(),
         current_stage="",
         current_due=None,
         preparer=staff,
@@ -26,7 +27,7 @@ def test_the_clients_packs_newest_period_first(practice, staff, manager):
     october = PackFactory(
         practice=practice, client=client, template=template, period=date(2026, 10, 1)
     )
-    PackItemFactory(practice=practice, pack=october, done_at=timezone.now())
+    PackItemFactory(practice=practice, pack=october, done_at=wall_clock.now())
     PackItemFactory(practice=practice, pack=october)
     PackFactory(practice=practice, period=date(2026, 8, 1))  # another client's
     response = signed_in(staff).get(f"/clients/{client.code}/packs/")

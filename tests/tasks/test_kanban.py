@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tasks import views_board
 from tasks.stages import STAGES
 from tests.factories import ClientFactory, PackFactory, TaskTemplateFactory
 from tests.tasks.test_pack_page import signed_in
@@ -20,8 +19,8 @@ STARTED = datetime(2026, 11, 3, 10, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.fixture(autouse=True)
-def kanban_day(monkeypatch):
-    monkeypatch.setattr(views_board, "now", lambda: NOW)
+def kanban_day(clock):
+    clock.set(NOW)
 
 
 def card(practice, name, stage="collect", due=date(2026, 11, 30), **fields):

@@ -3,8 +3,8 @@
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from tests.factories import (
     ClientFactory,
     PackFactory,
@@ -47,7 +47,7 @@ def test_my_open_packs_as_preparer_and_reviewer_next_due_first(practice, staff, 
         "Delivered Ltd",
         date(2026, 11, 5),
         preparer=staff,
-        completed_at=timezone.now(),
+        completed_at=wall_clock.now(),
         current_stage="",
     )
     page = signed_in(staff).get("/my-work/").content.decode()
@@ -72,7 +72,7 @@ def test_filter_by_role(practice, staff, partner):
 
 def test_status_and_progress_come_from_the_pack(practice, staff):
     pack = open_pack(practice, "Counted Ltd", date(2026, 11, 6), preparer=staff)
-    PackItemFactory(practice=practice, pack=pack, done_at=timezone.now(), done_by=staff)
+    PackItemFactory(practice=practice, pack=pack, done_at=wall_clock.now(), done_by=staff)
     PackItemFactory(practice=practice, pack=pack)
     PackItemFactory(practice=practice, pack=pack, mandatory=False)
     page = signed_in(staff).get("/my-work/").content.decode()
@@ -123,7 +123,7 @@ def test_my_work_query_count_does_not_grow_with_packs(
             reviewer=manager,
             template=template,
         )
-        PackItemFactory(practice=practice, pack=pack, done_at=timezone.now(), done_by=staff)
+        PackItemFactory(practice=practice, pack=pack, done_at=wall_clock.now(), done_by=staff)
     as_manager = signed_in(manager)
     # 1 session, 2 user (with practice), 3 count of my open packs, 4 the page of packs with
     # client, template and the four progress counts (one grouped query), 5-6 bulk reassign

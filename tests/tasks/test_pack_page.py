@@ -8,6 +8,7 @@ import pytest
 from django.test import Client as HttpClient
 from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.recurrence import ensure_packs
@@ -29,6 +30,12 @@ LONDON = ZoneInfo("Europe/London")
 # 20 November (working days 5, 8, 10, 12, 14 and 15), all before today's real date.
 NOW = datetime(2026, 11, 25, 9, tzinfo=LONDON)
 HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def the_day_after(clock):
+    """The pages are read on 26 November 2026, after every stage of the October pack fell due."""
+    clock.set(datetime(2026, 11, 26, 10, tzinfo=LONDON))
 
 
 # --- helpers, shared with the other pack view tests -------------------------------------------
@@ -159,7 +166,7 @@ def test_pack_page_answers_only_get(as_partner, pack):
 
 def test_tick_without_htmx_records_who_and_when_and_returns_to_the_stage(as_staff, pack, staff):
     item = items(pack, "collect")[0]
-    before = timezone.now()
+    before = wall_clock.now()
     response = tick(as_staff, item)
     assert response.status_code == 302
     assert response["Location"] == f"/packs/{pack.code}/#stage-collect"
@@ -389,7 +396,7 @@ def big_or_small_pack(practice, preparer, reviewer, n_items, n_events) -> Pack:
             practice=practice,
             pack=pack,
             stage=STAGES[n % len(STAGES)],
-            done_at=timezone.now() if n % 2 else None,
+            done_at=wall_clock.now() if n % 2 else None,
             done_by=preparer if n % 2 else None,
         )
     author = UserFactory(practice=practice, full_name="Somebody Else")

@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import holidays
 import pytest
@@ -6,7 +6,7 @@ import pytest
 from tasks import workdays
 from tasks.periods import Recurrence
 from tasks.stages import DEFAULT_DUE_DAYS
-from tasks.workdays import WorkCalendar, local_today, pack_release_date, stage_due_dates
+from tasks.workdays import WorkCalendar, pack_release_date, stage_due_dates
 
 ENGLAND = WorkCalendar()
 SCOTLAND = WorkCalendar("GB", "SCT")
@@ -115,18 +115,6 @@ def test_holiday_sets_are_computed_once_per_country_subdivision_and_year(monkeyp
     finally:
         workdays._holidays.cache_clear()
         workdays._holiday_dates.cache_clear()
-
-
-def test_local_today_follows_the_practice_timezone():
-    now = datetime(2026, 11, 30, 13, 30, tzinfo=UTC)
-    assert local_today("Australia/Sydney", now) == date(2026, 12, 1)
-    assert local_today("Europe/London", now) == date(2026, 11, 30)
-    assert local_today("America/Los_Angeles", now - timedelta(hours=13)) == date(2026, 11, 29)
-
-
-def test_local_today_refuses_a_naive_datetime():
-    with pytest.raises(ValueError, match="aware"):
-        local_today("Europe/London", datetime(2026, 11, 30, 13, 30))
 
 
 def test_october_2026_due_dates_for_the_standard_days():

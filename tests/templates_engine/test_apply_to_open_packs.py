@@ -1,8 +1,8 @@
 """Carrying a template change into the open packs: the plan, applying it, and the page."""
 
 import pytest
-from django.utils import timezone
 
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.services import set_item_done
@@ -29,9 +29,9 @@ def packs(practice, template):
         packs = {name: Pack.objects.get(client=client) for name, client in clients.items()}
         PackItem.objects.filter(pack=packs["B"], title__startswith="Petty").delete()
         PackItem.objects.filter(pack=packs["A"], title__startswith="Petty").update(
-            done_at=timezone.now()
+            done_at=wall_clock.now()
         )
-        Pack.objects.filter(pk=packs["C"].pk).update(completed_at=timezone.now())
+        Pack.objects.filter(pk=packs["C"].pk).update(completed_at=wall_clock.now())
     return packs
 
 
@@ -159,7 +159,7 @@ def test_an_item_ticked_after_the_preview_is_still_kept(practice, template, pack
     with practice_context(practice.pk):
         plan = plan_template_update(template)
         PackItem.objects.filter(pack=packs["D"], title__startswith="Petty").update(
-            done_at=timezone.now()
+            done_at=wall_clock.now()
         )
         result = apply_template_update(plan, partner)
     assert result.removed == 0 and result.kept == 2

@@ -4,13 +4,14 @@ client's customisation: own due days, optional items switched off, extra items."
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
+from atlasos import clock
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from clients.choices import ClientStatus
 from tasks.models import Pack
 from tasks.recurrence import due_period
-from tasks.workdays import WorkCalendar, local_today
+from tasks.workdays import WorkCalendar
 from templates_engine.apply import assign_template
 from templates_engine.models import ClientExtraItem, ClientTemplate
 from templates_engine.services import client_checklist
@@ -71,7 +72,7 @@ def test_assigning_a_template_creates_the_current_periods_pack(
     assert response.status_code == 302
     with practice_context(practice.pk):
         ct = ClientTemplate.objects.select_related("template", "client").get(client=client_entity)
-        today = local_today(practice.timezone, timezone.now())
+        today = clock.local_date(practice.timezone, wall_clock.now())
         expected = due_period(
             ct, today, WorkCalendar(practice.country), practice.pack_release_offset
         )
