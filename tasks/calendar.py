@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from atlasos.form_fields import date_bounds
 from tasks.overview import with_status_sql
 from tasks.queries import Clock
 from tasks.stages import STAGES, Stage
@@ -71,6 +72,13 @@ def month_end(first: datetime.date) -> datetime.date:
 def add_months(first: datetime.date, months: int) -> datetime.date:
     index = first.year * 12 + first.month - 1 + months
     return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def month_range() -> tuple[datetime.date, datetime.date]:
+    """The first and the last month the calendar shows: the months of the dates anyone may type
+    (``atlasos.form_fields.date_bounds``), so every month around them is a real date too."""
+    earliest, latest = date_bounds()
+    return earliest.replace(day=1), latest.replace(day=1)
 
 
 def due_in_range_q(start: datetime.date, end: datetime.date) -> Q:

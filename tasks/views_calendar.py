@@ -32,6 +32,7 @@ from tasks.calendar import (
     grid_range,
     month_counts,
     month_end,
+    month_range,
     month_rows,
     month_weeks,
     stage_cells,
@@ -59,6 +60,39 @@ def _read_day(value: str | None) -> datetime.date | None:
         return None
 
 
+class MonthOutOfRange(Exception):
+    """The URL asks for a real month the calendar does not run to (year 1, year 9999...)."""
+
+    def __init__(self, first: datetime.date, day: datetime.date | None):
+        super().__init__(first, day)
+        self.first, self.day = first, day
+
+
+def _calendar_month(
+    request: HttpRequest, clock: Clock
+) -> tuple[datetime.date, datetime.date | None]:
+    """The month the URL asks for (``day=`` wins over ``month=``; an unreadable one is this
+    month) and the day, if any; ``MonthOutOfRange`` outside ``month_range()``."""
+    day = _read_day(request.GET.get("day"))
+    first = day.replace(day=1) if day else month_start(request.GET.get("month"), clock.today)
+    earliest, latest = month_range()
+    if not earliest <= first <= latest:
+        raise MonthOutOfRange(first, day)
+    return first, day
+
+
+def _out_of_range(request: HttpRequest, error: MonthOutOfRange) -> HttpResponse:
+    earliest, latest = month_range()
+    context = {
+        "nav": "calendar",
+        "first": error.first,
+        "day": error.day,
+        "earliest": earliest,
+        "latest": latest,
+    }
+    return render(request, "tasks/calendar_out_of_range.html", context, status=400)
+
+
 def _url(query: str) -> str:
     return f"{reverse('calendar')}?{query}" if query else reverse("calendar")
 
@@ -71,9 +105,8 @@ def _page(paginator: Paginator, number):
 
 def _calendar_context(request: HttpRequest, clock: Clock) -> dict:
     """Everything the calendar page shows for the month, layout, day and filters in the URL."""
+    first, day = _calendar_month(request, clock)
     form, packs = filtered_packs(request, clock)
-    day = _read_day(request.GET.get("day"))
-    first = day.replace(day=1) if day else month_start(request.GET.get("month"), clock.today)
     layout = "rows" if request.GET.get("layout") == "rows" else "month"
     if day:
         layout = "day"
@@ -81,6 +114,9 @@ def _calendar_context(request: HttpRequest, clock: Clock) -> dict:
     # Links keep the filters; the layout is kept when moving between months.
     keep = {"layout": "rows"} if layout == "rows" else {}
     this_month = clock.today.replace(day=1)
+    earliest, latest = month_range()
+    prev_month = add_months(first, -1) if first > earliest else None
+    next_month = add_months(first, 1) if first < latest else None
     state = {"month": month, **keep, "day": day.isoformat() if day else None}
     context = {
         "nav": "calendar",
@@ -92,12 +128,13 @@ def _calendar_context(request: HttpRequest, clock: Clock) -> dict:
         "state": state,
         # A day's list: the filters, then day=YYYY-MM-DD.
         "day_prefix": _url(form.querystring()) + ("&" if form.active else "?") + "day=",
-        "prev_url": _url(form.querystring(month=add_months(first, -1).strftime("%Y-%m"), **keep)),
-        "next_url": _url(form.querystring(month=add_months(first, 1).strftime("%Y-%m"), **keep)),
+        # No link beyond the calendar's first and last months.
+        "prev_url": prev_month and _url(form.querystring(month=f"{prev_month:%Y-%m}", **keep)),
+        "next_url": next_month and _url(form.querystring(month=f"{next_month:%Y-%m}", **keep)),
         "this_month_url": _url(form.querystring(month=this_month.strftime("%Y-%m"), **keep)),
         "is_this_month": first == this_month,
-        "prev_month": add_months(first, -1),
-        "next_month": add_months(first, 1),
+        "prev_month": prev_month,
+        "next_month": next_month,
         "month_url": _url(form.querystring(month=month)),
         "rows_url": _url(form.querystring(month=month, layout="rows")),
         "page_base": _url(form.querystring(**state)) + "&",
@@ -132,7 +169,10 @@ def _calendar_context(request: HttpRequest, clock: Clock) -> dict:
 @staff_required
 @require_GET
 def calendar(request: HttpRequest) -> HttpResponse:
-    context = _calendar_context(request, calendar_clock(request))
+    try:
+        context = _calendar_context(request, calendar_clock(request))
+    except MonthOutOfRange as error:
+        return _out_of_range(request, error)
     htmx = request.htmx
     if htmx and not htmx.boosted and not htmx.history_restore_request:
         context["oob"] = True
@@ -175,7 +215,10 @@ def pack_panel(request: HttpRequest, code) -> HttpResponse:
         return render(request, "tasks/_pack_panel.html", _panel_context(request, pack, back=back))
     query = request.GET.urlencode()
     back = _url(query)
-    context = _calendar_context(request, calendar_clock(request))
+    try:
+        context = _calendar_context(request, calendar_clock(request))
+    except MonthOutOfRange as error:
+        return _out_of_range(request, error)
     context["panel"] = _panel_context(request, pack, back=back)
     return render(request, "tasks/calendar.html", context)
 

@@ -370,6 +370,44 @@ def test_an_unreadable_day_shows_the_month(cast, partner):
     assert "<h1>November 2026</h1>" in page and "calendar-grid" in page
 
 
+# --- months outside the calendar's range ----------------------------------------------------
+
+OUT_OF_RANGE = ["month=9999-12", "month=0001-01", "day=9999-12-31", "day=0001-01-01"]
+RANGE_MESSAGE = "The calendar runs from January 2000 to December 2036"
+
+
+@pytest.mark.parametrize("layout", ["", "&layout=rows"], ids=["month", "rows"])
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+@pytest.mark.parametrize("query", OUT_OF_RANGE)
+def test_a_month_out_of_range_is_a_400_that_says_which_months_there_are(
+    cast, partner, query, layout, headers
+):
+    response = signed_in(partner).get(f"/calendar/?{query}{layout}", headers=headers)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert RANGE_MESSAGE in page
+    assert 'href="/calendar/"' in page  # a way back to this month
+
+
+@pytest.mark.parametrize("query", OUT_OF_RANGE)
+def test_the_panel_on_a_month_out_of_range_is_a_400(cast, partner, query):
+    response = signed_in(partner).get(f"/calendar/packs/{cast['acme'].code}/panel/?{query}")
+    assert response.status_code == 400
+    assert RANGE_MESSAGE in response.content.decode()
+
+
+@pytest.mark.parametrize("layout", ["", "&layout=rows"], ids=["month", "rows"])
+def test_the_first_and_last_months_open_without_a_link_beyond_them(cast, partner, layout):
+    last = get(partner, f"/calendar/?month=2036-12{layout}")
+    assert "<h1>December 2036</h1>" in last
+    assert "month=2037-01" not in last and 'rel="next"' not in last
+    assert "month=2036-11" in last
+    first = get(partner, f"/calendar/?month=2000-01{layout}")
+    assert "<h1>January 2000</h1>" in first
+    assert "month=1999-12" not in first and 'rel="prev"' not in first
+    assert get(partner, "/calendar/?day=2036-12-31").count("<h1>Wednesday 31 December 2036</h1>")
+
+
 # --- rows layout ------------------------------------------------------------------------------
 
 
