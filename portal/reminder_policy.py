@@ -12,12 +12,25 @@ on a Sunday is still worth sending on Monday.
 The job that sends reminders asks ``step_due`` which step (if any) to send today. When the job
 has missed days (downtime), it sends only the latest step that is due — never a burst of the
 missed ones — and a step is never sent twice (the caller records each step it sent).
+
+Day arithmetic saturates at the ends of the calendar (``date.min``, ``date.max``): a request
+typed with a due date of 31 December 9999 or 1 January 0001 gets a schedule (steps that would
+fall past the end land on the last representable day, so they never come) instead of an
+OverflowError that would stop the job for every other request.
 """
 
 import datetime
 from dataclasses import dataclass
 
 ONE_DAY = datetime.timedelta(days=1)
+
+
+def shift(day: datetime.date, days: int) -> datetime.date:
+    """``day`` moved by ``days`` calendar days, held at ``date.min`` / ``date.max``."""
+    try:
+        return day + datetime.timedelta(days=days)
+    except OverflowError:
+        return datetime.date.max if days > 0 else datetime.date.min
 
 
 @dataclass(frozen=True)
@@ -47,9 +60,9 @@ class Step:
 
 def schedule(due: datetime.date, policy: ReminderPolicy) -> list[Step]:
     """Every reminder of a request due on ``due``, in order."""
-    steps = [Step(1, due - datetime.timedelta(days=policy.days_before))]
+    steps = [Step(1, shift(due, -policy.days_before))]
     for number in range(2, policy.max_reminders + 1):
-        steps.append(Step(number, due + datetime.timedelta(days=(number - 1) * policy.every_days)))
+        steps.append(Step(number, shift(due, (number - 1) * policy.every_days)))
     return steps
 
 
@@ -57,7 +70,7 @@ def escalation_day(due: datetime.date, policy: ReminderPolicy) -> datetime.date 
     """When the request goes to the assigned staff member; None if the policy never escalates."""
     if not policy.escalate:
         return None
-    return schedule(due, policy)[-1].day + datetime.timedelta(days=policy.every_days)
+    return shift(schedule(due, policy)[-1].day, policy.every_days)
 
 
 def step_due(

@@ -21,7 +21,9 @@ When each step falls due is ``portal.reminder_policy``; this module does the res
 
 Run it twice, or concurrently, or again after a crash: every step is recorded once and every
 recorded email is sent once (a crash between sending and marking it sent sends it again with
-the same Message-ID, which mail servers and clients treat as one message).
+the same Message-ID, which mail servers and clients treat as one message). One request, one
+contact's email or one escalation that fails is logged with its practice and id and skipped:
+a bad row never stops the job for the others.
 """
 
 import datetime
@@ -352,8 +354,39 @@ def escalate(
         )
 
 
+def _plan(
+    document_request: DocumentRequest,
+    policy: ReminderPolicy | None,
+    items: list[RequestItem] | None,
+    contacts: list,
+    sent: dict,
+    practice,
+    today: datetime.date,
+) -> tuple[list[tuple], bool]:
+    """One request's part of today's run: (contact, Due) for each contact a step is due to,
+    and whether to escalate it."""
+    if policy is None or not items:
+        return [], False
+    sent_on = (
+        clock.practice_today(practice, document_request.sent_at)
+        if document_request.sent_at
+        else None
+    )
+    dues = []
+    for contact in contacts:
+        last = max(sent.get((document_request.pk, contact.pk), ()), default=0)
+        step = step_to_send(document_request.due, policy, today, last, sent_on)
+        if step is not None:
+            dues.append((contact, Due(document_request, step, items)))
+    return dues, should_escalate(document_request, policy, today, sent_on)
+
+
 def run_reminders(now: datetime.datetime | None = None) -> ReminderRun:
-    """Send the reminders due today in the current practice, escalate, sweep (see above)."""
+    """Send the reminders due today in the current practice, escalate, sweep (see above).
+
+    Each request, each contact's email and each escalation is its own unit: one that fails
+    is logged with the practice and its id and skipped (the next run tries it again); the
+    others go on."""
     now = now or clock.now()
     practice = Practice.objects.get(pk=require_practice_id())
     today = clock.practice_today(practice, now)
@@ -369,27 +402,38 @@ def run_reminders(now: datetime.datetime | None = None) -> ReminderRun:
     due_by_contact: dict[int, tuple] = {}
     to_escalate = []
     for document_request in requests:
-        policy = policies.for_client(document_request.client_id)
-        items = missing.get(document_request.pk)
-        if policy is None or not items:
+        try:
+            dues, escalate_it = _plan(
+                document_request,
+                policies.for_client(document_request.client_id),
+                missing.get(document_request.pk),
+                contacts.get(document_request.client_id, []),
+                sent,
+                practice,
+                today,
+            )
+        except Exception:
+            logger.exception(
+                "reminders: request %s of practice %s skipped", document_request.pk, practice.pk
+            )
             continue
-        sent_on = (
-            clock.practice_today(practice, document_request.sent_at)
-            if document_request.sent_at
-            else None
-        )
-        for contact in contacts.get(document_request.client_id, []):
-            last = max(sent.get((document_request.pk, contact.pk), ()), default=0)
-            step = step_to_send(document_request.due, policy, today, last, sent_on)
-            if step is not None:
-                entry = due_by_contact.setdefault(contact.pk, (contact, []))
-                entry[1].append(Due(document_request, step, items))
-        if should_escalate(document_request, policy, today, sent_on):
-            to_escalate.append((document_request, items))
+        for contact, due in dues:
+            due_by_contact.setdefault(contact.pk, (contact, []))[1].append(due)
+        if escalate_it:
+            to_escalate.append((document_request, missing[document_request.pk]))
 
     new_emails = []
     for contact, dues in due_by_contact.values():
-        email = _record(practice, contact, dues, today, now)
+        try:
+            email = _record(practice, contact, dues, today, now)
+        except Exception:
+            logger.exception(
+                "reminders: email to contact %s (requests %s) of practice %s not recorded",
+                contact.pk,
+                ", ".join(str(due.document_request.pk) for due in dues),
+                practice.pk,
+            )
+            continue
         if email is not None:
             new_emails.append(email.pk)
             run.emails += 1
@@ -401,7 +445,15 @@ def run_reminders(now: datetime.datetime | None = None) -> ReminderRun:
         reminders = len(
             set().union(*(steps for (rid, _), steps in sent.items() if rid == document_request.pk))
         )
-        won, notification = escalate(document_request, items, reminders, now)
+        try:
+            won, notification = escalate(document_request, items, reminders, now)
+        except Exception:
+            logger.exception(
+                "reminders: escalation of request %s of practice %s failed",
+                document_request.pk,
+                practice.pk,
+            )
+            continue
         run.escalations += won
         if notification and notification.email_state == Notification.EmailState.PENDING:
             run.notifications.append(notification.pk)

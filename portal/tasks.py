@@ -17,15 +17,20 @@ logger = logging.getLogger(__name__)
 def purge_deleted_documents() -> int:
     """Beat, daily: remove documents soft-deleted more than 30 days ago (rows and files).
 
-    Each practice in its own context. Idempotent: a second run finds nothing left to purge.
+    Each practice in its own context; one that fails is logged and the others go on.
+    Idempotent: a second run finds nothing left to purge.
     """
     now = clock.now()
     purged = 0
     with unscoped("beat: purge deleted documents"):
         practice_ids = list(Practice.objects.values_list("pk", flat=True))
     for practice_id in practice_ids:
-        with practice_context(practice_id):
-            count = purge_deleted(now)
+        try:
+            with practice_context(practice_id):
+                count = purge_deleted(now)
+        except Exception:
+            logger.exception("purging deleted documents failed for practice %s", practice_id)
+            continue
         if count:
             logger.info("purged %s deleted documents of practice %s", count, practice_id)
         purged += count

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from atlasos import clock
 from atlasos.accounts.decorators import staff_required
 from clients.access import access_client
 from clients.views import client_tab_context
@@ -148,6 +149,7 @@ def _detail_context(document_request: DocumentRequest, practice, **forms) -> dic
         recipients=sending.recipients(document_request),
         history=history,
         outlook=reminders.request_outlook(document_request, practice, last_sent),
+        today=clock.practice_today(practice),
         items=items,
         required_total=len(required),
         required_done=sum(1 for item in required if item.state != "missing"),

@@ -91,3 +91,54 @@ def test_a_reminder_schedule_across_the_year_end():
 def test_an_unusable_policy_says_why(policy, message):
     assert any(message in error for error in policy.errors())
     assert DEFAULT.errors() == []
+
+
+# --- the ends of the calendar: rows typed before due dates had bounds --------------------------
+
+LONGEST = ReminderPolicy(days_before=60, every_days=60, max_reminders=20)
+EXTREMES = [
+    pytest.param(date.max, id="due 9999-12-31"),
+    pytest.param(date.min, id="due 0001-01-01"),
+    pytest.param(date(9999, 12, 1), id="due a month before the end"),
+    pytest.param(date(1, 1, 20), id="due days after the start"),
+]
+
+
+@pytest.mark.parametrize("due", EXTREMES)
+@pytest.mark.parametrize("policy", [DEFAULT, LONGEST], ids=["default", "longest"])
+def test_a_due_date_at_the_end_of_the_calendar_still_has_a_schedule(due, policy):
+    steps = schedule(due, policy)
+    assert [step.number for step in steps] == list(range(1, policy.max_reminders + 1))
+    days = [step.day for step in steps]
+    assert days == sorted(days)
+    assert all(date.min <= day <= date.max for day in days)
+    escalation = escalation_day(due, policy)
+    assert escalation is not None and escalation >= days[-1]
+    for today in (date(2026, 11, 18), date.min, date.max):
+        step_due(due, policy, today)
+        escalation_due(due, policy, today, escalated=False)
+
+
+def test_steps_past_the_last_day_of_the_calendar_never_come():
+    assert schedule(date.max, DEFAULT) == [
+        Step(1, date(9999, 12, 28)),
+        Step(2, date.max),
+        Step(3, date.max),
+        Step(4, date.max),
+    ]
+    assert escalation_day(date.max, DEFAULT) == date.max
+    assert step_due(date.max, DEFAULT, date(2026, 11, 18)) is None
+    assert step_due(date.max, DEFAULT, date(9999, 12, 28)) == Step(1, date(9999, 12, 28))
+    assert step_due(date.max, DEFAULT, date(9999, 12, 30), last_sent=1) is None
+    assert escalation_due(date.max, DEFAULT, date(2026, 11, 18), escalated=False) is False
+
+
+def test_a_first_reminder_before_the_first_day_of_the_calendar_is_held_on_it():
+    assert schedule(date.min, DEFAULT) == [
+        Step(1, date.min),
+        Step(2, date(1, 1, 4)),
+        Step(3, date(1, 1, 7)),
+        Step(4, date(1, 1, 10)),
+    ]
+    assert escalation_day(date.min, DEFAULT) == date(1, 1, 13)
+    assert step_due(date.min, DEFAULT, date(2026, 11, 18)) == Step(4, date(1, 1, 10))
