@@ -145,8 +145,12 @@ def document_download(request: HttpRequest, code) -> HttpResponse:
 @require_GET
 @xframe_options_sameorigin
 def document_preview(request: HttpRequest, code) -> HttpResponse:
-    """PDFs and raster images inline, for the <iframe sandbox>/<img> of the detail page, under
-    a sandboxing Content-Security-Policy: a PDF's JavaScript never runs with our origin."""
+    """PDFs and raster images inline, for the <iframe>/<img> of the detail page, under a
+    sandboxing Content-Security-Policy: a PDF's JavaScript never runs with our origin.
+
+    The sandbox is the response's, not the frame's: Chromium shows its "blocked" page instead
+    of the PDF viewer inside an ``<iframe sandbox>``, but renders a PDF whose own response
+    carries ``Content-Security-Policy: sandbox``."""
     document = access_document(request, code)
     if not document.previewable:
         raise Http404("This type of document has no preview; download it instead.")
