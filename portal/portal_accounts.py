@@ -18,7 +18,8 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from atlasos import clock
-from atlasos.accounts.models import hash_token
+from atlasos.accounts.models import NO_ROLE, hash_token
+from atlasos.accounts.sign_in_addresses import AddressUnavailable, holder_in_practice
 from atlasos.tenancy.context import practice_context, unscoped
 from clients.models import ClientContact
 from portal import mail
@@ -79,29 +80,34 @@ def _record_email_address(user) -> None:
     )
 
 
+def _holder(email: str, practice_id: int, *, exclude=None):
+    """The user of this practice who signs in with ``email``, or None; the neutral refusal when
+    the address cannot be used for a reason outside the practice (another practice's sign-in
+    is never named as such)."""
+    try:
+        return holder_in_practice(email, practice_id, exclude=exclude)
+    except AddressUnavailable as exc:
+        raise PortalAccessError(exc.message) from None
+
+
 def _user_for(contact, email: str):
     """The contact's sign-in user: an existing client-contact user of this practice without a
     portal account, or a new one. Refuses an address that is someone else's sign-in."""
-    user = User.objects.filter(email__iexact=email).first()
+    user = _holder(email, contact.practice_id)
     if user is None:
         user = User.objects.create_user(
             email=email,
             password=None,  # unusable until the contact chooses one through the link
             full_name=contact.name,
             practice_id=contact.practice_id,
-            role="",
+            role=NO_ROLE,
         )
         _record_email_address(user)
         return user
-    if user.is_practice_staff or user.practice_id is None:
+    if user.is_practice_staff:
         raise PortalAccessError(
             f"{email} is the sign-in of a member of staff, so it cannot also be a client's "
             "portal sign-in. Give the contact their own email address first."
-        )
-    if user.practice_id != contact.practice_id:
-        raise PortalAccessError(
-            f"{email} already signs in to another practice's client portal; an address can "
-            "belong to one practice only. Ask the contact for another address."
         )
     if PortalAccount.objects.filter(user=user).exclude(contact=contact).exists():
         raise PortalAccessError(
@@ -113,10 +119,10 @@ def _user_for(contact, email: str):
 def _move_sign_in(user, email: str) -> None:
     """The contact's address changed since their first invitation: they sign in with the new
     one from now on, unless it is already someone's sign-in."""
-    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+    if _holder(email, user.practice_id, exclude=user) is not None:
         raise PortalAccessError(
-            f"{email} is already someone else's AtlasOS sign-in. Ask the contact for another "
-            "address."
+            f"{email} is already someone else's sign-in at this practice. Ask the contact for "
+            "another address."
         )
     from allauth.account.models import EmailAddress
 

@@ -1,18 +1,24 @@
 from django import forms
 from django.contrib.auth import password_validation
 
-from atlasos.accounts.models import Role
+from atlasos.accounts.models import STAFF_ROLE_CHOICES, Role
 from atlasos.tenancy.models import Practice
 
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="Email address")
     full_name = forms.CharField(label="Name", max_length=150, required=False)
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.STAFF)
+    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES, initial=Role.STAFF)
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(
+        choices=STAFF_ROLE_CHOICES,
+        error_messages={
+            "required": "Choose staff, manager or partner.",
+            "invalid_choice": "Choose staff, manager or partner.",
+        },
+    )
 
 
 class AcceptInvitationForm(forms.Form):

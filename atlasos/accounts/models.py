@@ -12,15 +12,39 @@ from atlasos.tenancy.models import Practice, TenantModel
 
 
 class Role(models.TextChoices):
+    """The role of a member of a practice's staff. A client contact has no role (``""``): they
+    sign in to the client portal, never to the practice's own pages."""
+
     PARTNER = "partner", "Partner"
     MANAGER = "manager", "Manager"
     STAFF = "staff", "Staff"
 
 
 REVIEWER_ROLES = (Role.PARTNER, Role.MANAGER)
+# The staff roles as a person picks one: from the fewest rights to the most, so that a
+# selector's first option (what a browser shows when nothing matches) is never "Partner".
+STAFF_ROLE_CHOICES = [(role.value, role.label) for role in (Role.STAFF, Role.MANAGER, Role.PARTNER)]
+NO_ROLE = ""  # a client contact's role: not a member of staff
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    """Two kinds of user share this table: practice staff (with a role) and client contacts
+    (without). Every list of the team goes through ``staff_of``; the portal's people through
+    ``contacts_of``."""
+
+    def of_practice(self, practice_id: int):
+        return self.filter(practice_id=practice_id)
+
+    def staff_of(self, practice_id: int):
+        """The practice's team: partners, managers and staff, active or not."""
+        return self.filter(practice_id=practice_id, role__in=Role.values)
+
+    def contacts_of(self, practice_id: int):
+        """The sign-ins of the practice's client contacts."""
+        return self.filter(practice_id=practice_id).exclude(role__in=Role.values)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     """Users are looked up by email before any practice is known (sign-in), so this table is
     outside row-level security; team views scope it by practice through ``access_member``."""
 
@@ -44,9 +68,6 @@ class UserManager(BaseUserManager):
     def create_superuser(self, email, password=None, **extra_fields):
         extra_fields.update(is_superuser=True, is_staff=True)
         return self._create_user(email, password, **extra_fields)
-
-    def of_practice(self, practice_id: int):
-        return self.filter(practice_id=practice_id)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -85,15 +106,21 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_practice_staff(self) -> bool:
+        """A member of a practice's team (partner, manager or staff)."""
         return self.practice_id is not None and self.role in Role.values
 
     @property
+    def is_client_contact(self) -> bool:
+        """A client's contact, signing in to the practice's client portal only."""
+        return self.practice_id is not None and self.role not in Role.values
+
+    @property
     def is_partner(self) -> bool:
-        return self.role == Role.PARTNER
+        return self.is_practice_staff and self.role == Role.PARTNER
 
     @property
     def can_review(self) -> bool:
-        return self.role in REVIEWER_ROLES
+        return self.is_practice_staff and self.role in REVIEWER_ROLES
 
     @property
     def initials(self) -> str:

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from atlasos import clock
 from atlasos.accounts.models import Invitation, Role, hash_token
+from atlasos.accounts.sign_in_addresses import AddressUnavailable, holder_in_practice
 from atlasos.tenancy.context import practice_context, unscoped
 
 User = get_user_model()
@@ -24,8 +25,9 @@ class TeamError(ValidationError):
 def invite_member(*, practice, invited_by, email: str, role: str, full_name: str = "") -> str:
     """Create an invitation and email its link. Returns the link (for the sender's message)."""
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise TeamError("Someone with this email address already has an AtlasOS account.")
+    if role not in Role.values:
+        raise TeamError("Choose staff, manager or partner.")
+    _check_address_is_free(email, practice.pk)
     token = Invitation.new_token()
     with transaction.atomic():
         # A fresh invitation replaces any earlier one still pending for the same address.
@@ -53,6 +55,22 @@ def invite_member(*, practice, invited_by, email: str, role: str, full_name: str
     )
     transaction.on_commit(message.send)
     return link
+
+
+def _check_address_is_free(email: str, practice_id: int) -> None:
+    try:
+        holder = holder_in_practice(email, practice_id)
+    except AddressUnavailable as exc:
+        raise TeamError(exc.message) from None
+    if holder is None:
+        return
+    if holder.is_practice_staff:
+        state = "" if holder.is_active else " (deactivated: reactivate them instead)"
+        raise TeamError(f"{email} is already the sign-in of {holder}, a member of the team{state}.")
+    raise TeamError(
+        f"{email} is the client portal sign-in of {holder}, a contact of one of the practice's "
+        "clients, so it cannot also be a member of staff's sign-in. Ask for another email address."
+    )
 
 
 def find_invitation(token: str) -> Invitation | None:
@@ -110,10 +128,20 @@ def _active_partner_ids(practice_id: int) -> list[int]:
     )
 
 
+def _require_staff(member) -> None:
+    # Team actions are for the practice's staff; a client contact must never become one.
+    if not member.is_practice_staff:
+        raise TeamError(
+            f"{member} is a client contact, not a member of staff: manage their portal access "
+            "from the client's Contacts tab."
+        )
+
+
 @transaction.atomic
 def change_role(member, role: str) -> None:
+    _require_staff(member)
     if role not in Role.values:
-        raise TeamError("Choose partner, manager or staff.")
+        raise TeamError("Choose staff, manager or partner.")
     stepping_down = member.role == Role.PARTNER and role != Role.PARTNER
     if stepping_down and _active_partner_ids(member.practice_id) == [member.pk]:
         raise TeamError(
@@ -126,6 +154,7 @@ def change_role(member, role: str) -> None:
 @transaction.atomic
 def deactivate_member(member) -> None:
     """The member can no longer sign in and their sessions end; their history stays."""
+    _require_staff(member)
     if member.role == Role.PARTNER and _active_partner_ids(member.practice_id) == [member.pk]:
         raise TeamError(
             "The last partner cannot be deactivated: make someone else a partner first."
@@ -137,6 +166,7 @@ def deactivate_member(member) -> None:
 
 
 def reactivate_member(member) -> None:
+    _require_staff(member)
     member.is_active = True
     member.deactivated_at = None
     member.save(update_fields=["is_active", "deactivated_at"])

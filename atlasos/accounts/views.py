@@ -16,7 +16,7 @@ from atlasos.accounts.forms import (
     PracticeSettingsForm,
     RoleForm,
 )
-from atlasos.accounts.models import Invitation
+from atlasos.accounts.models import STAFF_ROLE_CHOICES, Invitation, Role
 from atlasos.tenancy.context import practice_context
 from atlasos.tenancy.routes import public
 
@@ -25,13 +25,13 @@ User = get_user_model()
 
 @partner_required
 def team(request: HttpRequest) -> HttpResponse:
-    members = User.objects.of_practice(request.user.practice_id).order_by("-is_active", "full_name")
+    members = User.objects.staff_of(request.user.practice_id).order_by("-is_active", "full_name")
     invitations = Invitation.objects.filter(
         accepted_at__isnull=True, revoked_at__isnull=True
     ).select_related("invited_by")
     counts = members.aggregate(
         active=Count("pk", filter=Q(is_active=True)),
-        partners=Count("pk", filter=Q(is_active=True, role="partner")),
+        partners=Count("pk", filter=Q(is_active=True, role=Role.PARTNER)),
     )
     return render(
         request,
@@ -41,7 +41,7 @@ def team(request: HttpRequest) -> HttpResponse:
             "invitations": invitations,
             "counts": counts,
             "invite_form": InviteForm(),
-            "role_choices": RoleForm.base_fields["role"].choices,
+            "role_choices": STAFF_ROLE_CHOICES,
             "nav": "settings",
         },
     )
@@ -76,7 +76,7 @@ def team_member_role(request: HttpRequest, code) -> HttpResponse:
     member = access_member(request, code)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose partner, manager or staff.")
+        messages.error(request, form.errors["role"][0])
         return redirect("team")
     try:
         services.change_role(member, form.cleaned_data["role"])

@@ -124,7 +124,9 @@ def test_weak_password_is_refused_with_a_message(invite, partner_client):
 def test_inviting_an_existing_account_is_refused(invite, partner_client, staff):
     response = invite(partner_client, email=staff.email)
     assert response.status_code == 200
-    assert "already has an AtlasOS account" in response.content.decode()
+    assert "is already the sign-in of Tom Reilly, a member of the team" in (
+        response.content.decode()
+    )
     assert not mail.outbox
 
 

@@ -294,7 +294,7 @@ def test_invitation_for_an_email_of_another_practices_portal_is_refused(
     before = counts(practice)
     with (
         practice_context(practice.pk),
-        pytest.raises(portal_accounts.PortalAccessError, match="another practice's client portal"),
+        pytest.raises(portal_accounts.PortalAccessError, match="cannot be used as a sign-in here"),
     ):
         portal_accounts.invite_contact(link.contact, bakery, by=partner)
     assert counts(practice) == before
