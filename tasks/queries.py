@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from atlasos import clock
 from tasks.models import Pack, PackEvent, PackItem
-from tasks.services import tick_refusal
+from tasks.services import tick_refusal, tick_would_bar_review, ticked_stages
 from tasks.stages import STAGES, Stage
 from tasks.status import Status, days_behind, overdue_stages, pack_status
 from tasks.workdays import WorkCalendar
@@ -93,6 +93,7 @@ class StageView:
     is_overdue: bool
     items: list[PackItem] = field(default_factory=list)
     refusal: str | None = None  # why the viewer cannot tick (some of) this stage's items
+    bars_review: bool = False  # ticking here would stop the viewer from reviewing the pack
 
     @property
     def label(self) -> str:
@@ -150,20 +151,12 @@ class PackView:
 
 
 def _refusals(pack: Pack, items: list[PackItem], user) -> None:
-    """Put ``refusal`` (``tick_refusal``'s answer) on every item, in at most one query.
-
-    The review rules depend on the pack and the user, not on the item, so one review item
-    answers for all of them; the other stages' rules read only what is already loaded.
-    """
-    review_reason = None
-    review_checked = False
+    """Put ``refusal`` (``tick_refusal``'s answer) and ``bars_review`` (ticking it would stop
+    the viewer from reviewing) on every item, in one query: the stages the viewer ticked."""
+    ticked = ticked_stages(pack, user, items)
     for item in items:
-        if item.stage == Stage.REVIEW:
-            if not review_checked:
-                review_reason, review_checked = tick_refusal(item, user), True
-            item.refusal = review_reason
-        else:
-            item.refusal = tick_refusal(item, user)
+        item.refusal = tick_refusal(item, user, ticked)
+        item.bars_review = not item.refusal and tick_would_bar_review(item, user, ticked)
 
 
 def pack_view(pack: Pack, user, clock: Clock) -> PackView:
@@ -191,6 +184,7 @@ def pack_view(pack: Pack, user, clock: Clock) -> PackView:
         by_key[item.stage].items.append(item)
     for stage in stages:
         stage.refusal = next((i.refusal for i in stage.items if i.refusal), None)
+        stage.bars_review = any(item.bars_review for item in stage.items)
     events = PackEvent.objects.filter(pack=pack)
     return PackView(
         pack=pack,

@@ -12,11 +12,27 @@ class TickRefused(Exception):
     """The rules of the cycle do not allow this user to tick (or untick) this item."""
 
 
-def tick_refusal(item: PackItem, user) -> str | None:
+def ticked_stages(pack: Pack, user, items: list[PackItem] | None = None) -> frozenset[str]:
+    """The stages of ``pack`` in which ``user`` ticked an item: one now ticked by them, or a
+    tick of theirs in the audit trail (an item they ticked and someone later unticked still
+    counts). ``items``, when the caller has loaded the checklist, saves a query."""
+    if items is None:
+        current = PackItem.objects.filter(pack=pack, done_by=user).values_list("stage", flat=True)
+    else:
+        current = [item.stage for item in items if item.done_by_id == user.pk]
+    history = PackEvent.objects.filter(
+        pack=pack, actor=user, action=PackEvent.Action.TICKED
+    ).values_list("stage", flat=True)
+    return frozenset(current) | frozenset(history)
+
+
+def tick_refusal(item: PackItem, user, ticked: frozenset[str] | None = None) -> str | None:
     """Why ``user`` may not change ``item``, or None when they may.
 
-    Review is done by a partner or manager who is not the preparer and ticked none of the
-    preparation items; delivery comes after review.
+    Segregation of duties: review is done by a partner or manager who is not the preparer and
+    ticked none of the preparation items, once preparation (stages 1–4) is complete; whoever
+    ticked a review item may not tick preparation items. Delivery comes after review.
+    ``ticked`` is ``ticked_stages(pack, user)`` when the caller has it already.
     """
     pack = item.pack
     if item.stage == Stage.REVIEW:
@@ -24,14 +40,39 @@ def tick_refusal(item: PackItem, user) -> str | None:
             return "Only a partner or manager can tick review items."
         if pack.preparer_id == user.pk:
             return "The preparer of a pack cannot review it."
-        prepared = PackItem.objects.filter(
-            pack=pack, stage__in=PREPARATION_STAGES, done_by=user
-        ).exists()
-        if prepared:
+        ticked = ticked_stages(pack, user) if ticked is None else ticked
+        if ticked & set(PREPARATION_STAGES):
             return "You ticked preparation items on this pack, so someone else must review it."
+        if not item.is_done and not preparation_complete(pack):
+            return "Review comes after preparation: stages 1–4 must be complete first."
+    elif item.stage in PREPARATION_STAGES:
+        ticked = ticked_stages(pack, user) if ticked is None else ticked
+        if Stage.REVIEW in ticked:
+            return (
+                "You ticked review items on this pack, so you may not tick its preparation "
+                "items: the reviewer and the preparer must be different people."
+            )
     if item.stage == Stage.DELIVER and pack.review_done_at is None and not item.is_done:
         return "The pack can be delivered once the review stage is complete."
     return None
+
+
+def preparation_complete(pack: Pack) -> bool:
+    return all(getattr(pack, f"{stage}_done_at") is not None for stage in PREPARATION_STAGES)
+
+
+def tick_would_bar_review(item: PackItem, user, ticked: frozenset[str]) -> bool:
+    """Whether ticking ``item`` would stop ``user`` from reviewing the pack: a partner or
+    manager, not its preparer, who has not yet ticked preparation items, about to tick one."""
+    pack = item.pack
+    return (
+        item.stage in PREPARATION_STAGES
+        and not item.is_done
+        and user.can_review
+        and pack.preparer_id != user.pk
+        and not ticked & set(PREPARATION_STAGES)
+        and Stage.REVIEW not in ticked
+    )
 
 
 def set_item_done(item: PackItem, user, done: bool) -> PackItem:

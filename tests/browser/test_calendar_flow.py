@@ -112,8 +112,22 @@ def test_partner_filters_the_calendar_and_ticks_from_the_side_panel(
     )
     assert page.url == calendar_url
 
-    # Tick both collect items: the stage is done, the panel moves on to capture, and the
-    # calendar's Friday counts change without a reload.
+    # The partner is Acme's reviewer: the panel warns that ticking preparation items bars them
+    # from reviewing, and asks before the tick; dismissing the question changes nothing.
+    expect(panel.locator("#panel-bars-review")).to_contain_text("no longer be able to review")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    panel.get_by_role("button", name="Tick “Bank statements received”").click()
+    expect(panel.get_by_role("button", name="Tick “Bank statements received”")).to_be_visible()
+    assert questions == [
+        "Ticking “Bank statements received” means you can no longer review this pack. Tick it?"
+    ]
+    with practice_context(practice.pk):
+        assert not PackItem.objects.filter(pack=acme, done_at__isnull=False).exists()
+
+    # Tick both collect items, accepting: the stage is done, the panel moves on to capture,
+    # and the calendar's Friday counts change without a reload.
+    page.on("dialog", lambda dialog: dialog.accept())
     panel.get_by_role("button", name="Tick “Bank statements received”").click()
     expect(panel.get_by_role("button", name="Untick “Bank statements received”")).to_have_attribute(
         "aria-pressed", "true"

@@ -476,11 +476,11 @@ def test_pack_page_query_count_does_not_grow_with_documents_or_contacts(
         delivery = do_publish(pack, documents, staff)
         with practice_context(practice.pk):
             acknowledge(delivery, PortalEmail.objects.first().contact)
-    # The pack page's own (see tests/tasks/test_pack_page.py: 12, less the review-rule check as
-    # this pack has no review item: 11), then the Deliver panel's two: 12 the delivery's
-    # document links (with the delivery, who published and acknowledged it, the documents);
-    # 13 its emails with their contacts — or, before delivery, the candidate documents.
-    with django_assert_num_queries(13):
+    # The pack page's own (see tests/tasks/test_pack_page.py: 12, including the stages the
+    # viewer ticked, which the segregation rules read), then the Deliver panel's two: 13 the
+    # delivery's document links (with the delivery, who published and acknowledged it, the
+    # documents); 14 its emails with their contacts — or, before delivery, the candidates.
+    with django_assert_num_queries(14):
         page = page_of(http, pack)
     html = panel(page)
     if delivered:

@@ -410,7 +410,7 @@ def test_pack_page_query_count_does_not_grow_with_items_or_events(
 ):
     pack = big_or_small_pack(practice, staff, manager, n_items, n_events)
     # 1 session, 2 user (with practice), 3 pack (with client, template, preparer, reviewer),
-    # 4 checklist items (with who ticked), 5 the review rule "ticked preparation items?",
+    # 4 checklist items (with who ticked), 5 the stages the viewer ticked (segregation rules),
     # 6 latest events (with actor), 7 event count, 8-9 reassign form: preparer and reviewer
     # choices, 10 the viewer's notifications about the pack marked read, 11 the bell's count,
     # 12 the pack's document request with its progress (portal.requests.pack_request),
