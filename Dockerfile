@@ -30,8 +30,9 @@ COPY . .
 RUN pip install --no-deps -e .
 
 # Static files are collected into the image (WhiteNoise serves them with hashed names). The
-# key only satisfies the settings during the build; it is never used at run time.
-RUN SECRET_KEY=collectstatic-build-only DEBUG=false python manage.py collectstatic --noinput
+# key and the one-process cache only satisfy the settings during the build; never at run time.
+RUN SECRET_KEY=collectstatic-build-only ATLASOS_SINGLE_PROCESS=true DEBUG=false \
+    python manage.py collectstatic --noinput
 
 # Run as an unprivileged user. /app/var holds the media volume (local file storage).
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home atlasos \

@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails point at the server `make run` starts (`PORT=8123 make run`), unless SITE_URL
+# is set. A wildcard bind address is not a place a browser can go: links then use 127.0.0.1.
+SITE_HOST = $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST))
+SITE_URL ?= http://$(SITE_HOST):$(PORT)
 
 DEMO_PRACTICE := Harbour & Co Bookkeeping
 DEMO_EMAIL := partner@harbour.example.com
@@ -28,20 +32,21 @@ migrate: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo --practice "$(DEMO_PRACTICE)" \
+	DEBUG=$${DEBUG:-true} SITE_URL="$(SITE_URL)" $(BIN)/python manage.py seed_demo --practice "$(DEMO_PRACTICE)" \
 		--email "$(DEMO_EMAIL)" --password "$(DEMO_PASSWORD)" --clients 40 \
 		--portal-email "$(DEMO_PORTAL_EMAIL)" --portal-password "$(DEMO_PORTAL_PASSWORD)"
 
 run: seed
 	@echo ""
-	@echo "  AtlasOS is starting at http://$(HOST):$(PORT)/"
+	@echo "  AtlasOS is starting at http://$(HOST):$(PORT)/ (links in emails: $(SITE_URL)/)"
 	@echo "  Sign in as $(DEMO_EMAIL) with the password $(DEMO_PASSWORD)"
 	@echo "  Client portal: sign in as $(DEMO_PORTAL_EMAIL) with the password $(DEMO_PORTAL_PASSWORD)"
 	@echo ""
 	@# The periodic jobs (packs, overdue alerts, digests) run beside the server, in-process.
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py run_periodic_jobs --loop > var/periodic-jobs.log 2>&1 & \
+	DEBUG=$${DEBUG:-true} SITE_URL="$(SITE_URL)" $(BIN)/python manage.py run_periodic_jobs --loop \
+		> var/periodic-jobs.log 2>&1 & \
 	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-true} SITE_URL="$(SITE_URL)" $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -25,7 +25,14 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Every link the product emails starts with this. `make run` derives it from HOST and PORT;
+# in production set the public https address.
+SITE_URL = env.str("SITE_URL", default="") or "http://127.0.0.1:8000"
+if urlsplit(SITE_URL).scheme not in ("http", "https") or not urlsplit(SITE_URL).hostname:
+    raise ImproperlyConfigured(
+        f"SITE_URL must be an absolute http(s) address such as https://atlas.example.com, "
+        f"not {SITE_URL!r}."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -103,7 +110,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache and jobs -------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+# CACHE_URL chooses another cache than Redis, e.g. dbcache://atlasos_cache (a table made by
+# `manage.py createcachetable`).
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {"default": env.cache_url_config(CACHE_URL)}
+elif REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -113,6 +125,26 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The sign-in rate limits (failed logins, emailed sign-in links) count in the cache. A cache in
+# one process's memory lets every web process count on its own: two gunicorn workers let 8
+# failed logins and 10 sign-in links through against limits of 5. So production, which runs
+# several processes, refuses such a cache. ATLASOS_SINGLE_PROCESS=true says that one process
+# serves everything (the test suite, a build step), where a process's memory is shared enough.
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+if (
+    not DEBUG
+    and CACHES["default"]["BACKEND"] in PER_PROCESS_CACHES
+    and not env.bool("ATLASOS_SINGLE_PROCESS", default=False)
+):
+    raise ImproperlyConfigured(
+        "With DEBUG off, AtlasOS needs a cache shared by all its processes: the sign-in rate "
+        "limits are counted there, and a per-process cache multiplies them by the number of "
+        "workers. Set REDIS_URL (redis://host:6379/0), or CACHE_URL=dbcache://atlasos_cache "
+        "and run `manage.py createcachetable` (see docs/operations.md)."
+    )
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

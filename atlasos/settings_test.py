@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-suite-key-not-a-secret")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# One process runs the suite: its local-memory cache is the shared cache (REDIS_URL wins).
+os.environ.setdefault("ATLASOS_SINGLE_PROCESS", "true")
 
 from atlasos.settings import *  # noqa: E402,F403
 from atlasos.settings import VAR_DIR  # noqa: E402
