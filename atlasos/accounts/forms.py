@@ -2,12 +2,13 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from atlasos.accounts.models import STAFF_ROLE_CHOICES, Role
+from atlasos.form_fields import SingleLineField, model_form_field
 from atlasos.tenancy.models import Practice
 
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="Email address")
-    full_name = forms.CharField(label="Name", max_length=150, required=False)
+    full_name = SingleLineField(label="Name", max_length=150, required=False)
     role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES, initial=Role.STAFF)
 
 
@@ -22,7 +23,7 @@ class RoleForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(label="Your name", max_length=150)
+    full_name = SingleLineField(label="Your name", max_length=150)
     password1 = forms.CharField(
         label="Choose a password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -53,4 +54,5 @@ class AcceptInvitationForm(forms.Form):
 class PracticeSettingsForm(forms.ModelForm):
     class Meta:
         model = Practice
+        formfield_callback = model_form_field
         fields = ["name", "country", "timezone", "pack_release_offset", "require_mfa"]
