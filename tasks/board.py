@@ -31,13 +31,13 @@ from tasks.overview import overdue_q, stage_overdue_q, with_status_sql
 from tasks.periods import (
     MONTH_NAMES,
     Recurrence,
-    last_completed_period,
     next_period,
     period_label,
     previous_period,
 )
 from tasks.queries import Clock
 from tasks.stages import STAGES, Stage
+from tasks.workdays import WorkCalendar, released_period
 
 # The board looks back this many periods before the current one.
 HISTORY_PERIODS = 6
@@ -59,10 +59,18 @@ def _percent(part: int, whole: int) -> int:
 # --- completion rate --------------------------------------------------------------------------
 
 
-def board_periods(today: datetime.date) -> list[datetime.date]:
-    """The current period (the last monthly period to have ended: October in November) and the
-    ``HISTORY_PERIODS`` before it, oldest first."""
-    periods = [last_completed_period(today, Recurrence.MONTHLY)]
+def board_periods(
+    today: datetime.date, calendar: WorkCalendar | None = None, offset_days: int = 0
+) -> list[datetime.date]:
+    """The current period and the ``HISTORY_PERIODS`` before it, oldest first.
+
+    The current period is the latest month whose packs have appeared: the last month to have
+    ended, from its release date on (the first working day after it in the practice's
+    ``calendar``, plus its ``offset_days``), the month before until then. On 25 November that
+    is October; on 1 January, a holiday, still November: December's packs do not exist yet.
+    """
+    calendar = calendar if calendar is not None else WorkCalendar()
+    periods = [released_period(today, Recurrence.MONTHLY, calendar, offset_days)]
     for _ in range(HISTORY_PERIODS):
         periods.insert(0, previous_period(periods[0], Recurrence.MONTHLY))
     return periods

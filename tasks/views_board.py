@@ -45,7 +45,9 @@ def _page_number(value, default: int = 1) -> int:
 def board_view(request: HttpRequest) -> HttpResponse:
     clock = _clock(request)
     form, packs = filtered_packs(request, clock)
-    periods = board.board_periods(clock.today)
+    periods = board.board_periods(
+        clock.today, clock.calendar, request.user.practice.pack_release_offset
+    )
     current = periods[-1]
 
     rates = board.completion_rates(packs, periods)

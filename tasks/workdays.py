@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import holidays
 
-from tasks.periods import period_end
+from tasks.periods import last_completed_period, period_end, previous_period
 from tasks.stages import STAGES
 
 # Subdivision used when a practice names only the country. For the UK the bank holidays differ
@@ -135,3 +135,19 @@ def pack_release_date(
             "offset_days cannot be negative: a pack never appears before its period ends."
         )
     return calendar.add_working_days(period_end(period_start, recurrence), 1 + offset_days)
+
+
+def released_period(
+    today: datetime.date,
+    recurrence: str,
+    calendar: WorkCalendar,
+    offset_days: int = 0,
+    year_start_month: int = 1,
+) -> datetime.date:
+    """The latest period whose packs have appeared by `today`: the last period to have ended
+    from its release date on (see `pack_release_date`), the one before it until then (on New
+    Year's Day, a holiday, December's packs are not out yet: November is the current period)."""
+    period = last_completed_period(today, recurrence, year_start_month)
+    while today < pack_release_date(period, recurrence, calendar, offset_days):
+        period = previous_period(period, recurrence)
+    return period
