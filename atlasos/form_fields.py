@@ -34,19 +34,22 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MULTI_LINE_ALLOWED = frozenset("\t\n\r")
 # Everything that starts a new line in Python, an email header or a browser.
 LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_SUSPECT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
-ONE_LINE_MESSAGE = "Keep this on one line: remove the line break."
-TAB_MESSAGE = "Remove the tab character: this field is a single line of text."
+ONE_LINE_MESSAGE = "Keep this on one line (it has a line break)."
+TAB_MESSAGE = "Replace the tab with a space (this is a single line of text)."
 
 
 def _character_name(char: str) -> str:
     if char == "\x00":
-        return "a null character (NUL)"
-    return f"an invisible control character (U+{ord(char):04X})"
+        return "the null character (NUL)"
+    return f"the invisible control character U+{ord(char):04X}"
 
 
 def text_problem(value: str, *, multi_line: bool = False) -> str | None:
     """Why ``value`` cannot be stored as typed text, or None when it can."""
+    if not _SUSPECT.search(value):
+        return None  # the common case, checked in one pass (the CSV import reads many cells)
     if not multi_line:
         if any(char in LINE_BREAKS for char in value):
             return ONE_LINE_MESSAGE

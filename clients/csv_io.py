@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from atlasos.accounts.models import REVIEWER_ROLES
+from atlasos.form_fields import text_problem
 from clients import validators
 from clients.choices import AccountingSystem, EntityType, PayrollFrequency, VatFrequency
 from clients.forms import split_tags
@@ -409,8 +410,37 @@ def _messages(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+# The one column that may run over several lines; every other cell is a single line.
+MULTI_LINE_COLUMNS = frozenset({"notes"})
+
+
+def _text_errors(values: dict[str, str]) -> list[str]:
+    """A message for each cell holding a line break (outside notes), a tab or a control
+    character: refused as the forms refuse them, never silently joined up."""
+    if text_problem("".join(values.values())) is None:
+        return []  # the common case: nothing in the whole row, checked in one pass
+    errors = []
+    for column, value in values.items():
+        if problem := text_problem(value, multi_line=column in MULTI_LINE_COLUMNS):
+            errors.append(f"{column}: {problem[0].lower()}{problem[1:].rstrip('.')}")
+    return errors
+
+
+def _error_column(message: str) -> str:
+    return message.split(":", 1)[0]
+
+
 def validate_record(record: Record, lookups: Lookups) -> ClientRow:
-    """One record → one ``ClientRow``; every problem becomes a message naming its column."""
+    """One record → one ``ClientRow``; every problem becomes a message naming its column. A
+    cell with a line break or a control character gets that message alone."""
+    row = _validate_values(record, lookups)
+    if text_errors := _text_errors(record.values):
+        columns = {_error_column(message) for message in text_errors}
+        row.errors[:] = text_errors + [e for e in row.errors if _error_column(e) not in columns]
+    return row
+
+
+def _validate_values(record: Record, lookups: Lookups) -> ClientRow:
     v = record.values
     row = ClientRow(row_number=record.row_number)
     errors = row.errors

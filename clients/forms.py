@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from atlasos.accounts.models import REVIEWER_ROLES, Role
+from atlasos.form_fields import SingleLineField, model_form_field
 from clients import validators
 from clients.choices import ClientStatus, EntityType
 from clients.models import BankAccount, Client, Contact
@@ -32,17 +33,18 @@ def split_tags(text: str) -> list[str]:
 
 
 class ClientForm(forms.ModelForm):
-    tags_text = forms.CharField(
+    tags_text = SingleLineField(
         label="Tags",
         required=False,
         help_text="Separate tags with commas, e.g. retail, VAT cash scheme.",
     )
 
-    company_number = forms.CharField(max_length=14, required=False)
-    vat_number = forms.CharField(label="VAT number", max_length=24, required=False)
+    company_number = SingleLineField(max_length=14, required=False)
+    vat_number = SingleLineField(label="VAT number", max_length=24, required=False)
 
     class Meta:
         model = Client
+        formfield_callback = model_form_field
         fields = [
             "name",
             "short_code",
@@ -123,7 +125,7 @@ class ClientFilterForm(forms.Form):
         "-created": "-created_at",
     }
 
-    q = forms.CharField(label="Search", required=False)
+    q = SingleLineField(label="Search", required=False, max_length=100)
     entity_type = forms.ChoiceField(
         label="Entity type", required=False, choices=[("", "All types"), *EntityType.choices]
     )
@@ -182,12 +184,13 @@ class ClientFilterForm(forms.Form):
 
 
 class ContactForm(forms.ModelForm):
-    position = forms.CharField(
+    position = SingleLineField(
         required=False, max_length=80, help_text="Their role at this client, e.g. Director."
     )
 
     class Meta:
         model = Contact
+        formfield_callback = model_form_field
         fields = ["name", "email", "phone"]
 
     def clean_email(self):
@@ -201,16 +204,17 @@ class ContactForm(forms.ModelForm):
 
 class BankAccountForm(forms.ModelForm):
     # Wider than the stored values: people type spaces and dashes, which are stripped.
-    sort_code = forms.CharField(
+    sort_code = SingleLineField(
         max_length=10, required=False, help_text="UK accounts: sort code and account number."
     )
-    account_number = forms.CharField(max_length=12, required=False)
-    iban = forms.CharField(
+    account_number = SingleLineField(max_length=12, required=False)
+    iban = SingleLineField(
         label="IBAN", max_length=48, required=False, help_text="Accounts outside the UK."
     )
 
     class Meta:
         model = BankAccount
+        formfield_callback = model_form_field
         fields = [
             "name",
             "bank_name",

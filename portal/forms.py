@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from atlasos import clock
+from atlasos.form_fields import BoundedDateField, SingleLineField
 from portal.models import DocType, Document, Source
 from portal.uploads import human_size
 from tasks.periods import period_label
@@ -146,14 +147,13 @@ def _clean_title(value: str, what: str) -> str:
 class RequestForm(forms.Form):
     """Create (with a period) or edit (title and due date) a request."""
 
-    title = forms.CharField(
+    title = SingleLineField(
         label="Title",
         max_length=200,
         error_messages={"required": "Give the request a title."},
     )
-    due = forms.DateField(
+    due = BoundedDateField(
         label="Due",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": "Say when the documents are due.",
             "invalid": "Enter the due date as a date, e.g. 2026-11-06.",
@@ -173,7 +173,7 @@ class RequestForm(forms.Form):
 
 
 class RequestItemForm(forms.Form):
-    title = forms.CharField(
+    title = SingleLineField(
         label="Document",
         max_length=200,
         error_messages={"required": "Give the document a title."},
@@ -187,7 +187,7 @@ class RequestItemForm(forms.Form):
 
 
 class NotApplicableForm(forms.Form):
-    reason = forms.CharField(
+    reason = SingleLineField(
         label="Reason",
         max_length=300,
         error_messages={

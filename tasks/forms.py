@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from atlasos.accounts.models import REVIEWER_ROLES
+from atlasos.form_fields import MultiLineField
 from clients.forms import MemberChoiceField, team_members
 
 User = get_user_model()
@@ -61,6 +62,18 @@ class BulkReassignForm(PeopleForm):
         if not self.errors and not (cleaned.get("preparer") or cleaned.get("reviewer")):
             raise forms.ValidationError("Choose a new preparer, a new reviewer, or both.")
         return cleaned
+
+
+class PackItemNoteForm(forms.Form):
+    """A checklist item's note; blank removes it."""
+
+    note = MultiLineField(
+        required=False,
+        max_length=5000,
+        error_messages={
+            "max_length": "A note can be at most 5,000 characters (this one has %(show_value)d)."
+        },
+    )
 
 
 def pack_codes(values: list[str]) -> list[uuid.UUID]:

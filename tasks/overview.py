@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Case, CharField, DateField, Q, QuerySet, Value, When
 from django.utils.http import urlencode
 
+from atlasos.form_fields import SingleLineField
 from clients.choices import EntityType
 from clients.forms import team_members
 from tasks.models import Pack
@@ -126,7 +127,7 @@ class PackFilterForm(forms.Form):
     """The filters of the calendar, the board's lists and the kanban. They combine (AND), are
     read from the query string, and an unknown value is ignored rather than an error."""
 
-    q = forms.CharField(label="Client", required=False, max_length=100)
+    q = SingleLineField(label="Client", required=False, max_length=100)
     assignee = forms.ChoiceField(label="Assigned to", required=False)
     reviewer = forms.ChoiceField(label="Reviewer", required=False)
     entity_type = forms.ChoiceField(

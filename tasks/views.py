@@ -16,7 +16,13 @@ from portal.requests import pack_request
 from portal.views_delivery import delivery_context
 from tasks import services
 from tasks.access import access_pack, access_pack_item
-from tasks.forms import BulkReassignForm, MyWorkFilterForm, PackReassignForm, pack_codes
+from tasks.forms import (
+    BulkReassignForm,
+    MyWorkFilterForm,
+    PackItemNoteForm,
+    PackReassignForm,
+    pack_codes,
+)
 from tasks.models import Pack
 from tasks.queries import Clock, client_pack_list, my_open_packs, pack_view, with_status
 from tasks.recurrence import ensure_packs
@@ -117,8 +123,16 @@ def pack_item_tick(request: HttpRequest, code) -> HttpResponse:
 def pack_item_note(request: HttpRequest, code) -> HttpResponse:
     item = access_pack_item(request, code)
     pack_code, stage = item.pack.code, item.stage
+    form = PackItemNoteForm(request.POST)
+    if not form.is_valid():
+        # Nothing is saved: the item keeps the note it had.
+        error = f"Note not saved on “{item.title}”: {' '.join(form.errors['note'])}"
+        if request.htmx:
+            return _checklist_response(request, pack_code, stage, error=error)
+        messages.error(request, error)
+        return redirect(f"{reverse('pack_detail', args=[pack_code])}#item-{item.code}")
     had_note = bool(item.note)
-    item = services.set_item_note(item, request.user, request.POST.get("note", ""))
+    item = services.set_item_note(item, request.user, form.cleaned_data["note"])
     if request.htmx:
         return _checklist_response(request, pack_code, stage)
     if item.note:

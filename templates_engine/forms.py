@@ -1,5 +1,6 @@
 from django import forms
 
+from atlasos.form_fields import SingleLineField, model_form_field
 from tasks.stages import (
     DEFAULT_DUE_DAYS,
     MAX_DUE_DAY,
@@ -43,6 +44,7 @@ class TaskTemplateForm(forms.ModelForm):
 
     class Meta:
         model = TaskTemplate
+        formfield_callback = model_form_field
         fields = ["name", "description", "recurrence", *DAY_FIELDS]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"recurrence": "How often a pack is created for each client on it."}
@@ -79,6 +81,7 @@ class TaskTemplateForm(forms.ModelForm):
 class TemplateItemForm(forms.ModelForm):
     class Meta:
         model = TemplateItem
+        formfield_callback = model_form_field
         fields = ["stage", "title", "mandatory", "guidance", "auto_key"]
         labels = {"auto_key": "Ticks itself when"}
         help_texts = {
@@ -140,6 +143,7 @@ class ClientDueDaysForm(forms.Form):
 class ExtraItemForm(forms.ModelForm):
     class Meta:
         model = ClientExtraItem
+        formfield_callback = model_form_field
         fields = ["stage", "title", "mandatory", "guidance"]
         widgets = {"guidance": forms.Textarea(attrs={"rows": 2})}
 
@@ -173,7 +177,7 @@ class BulkAssignForm(forms.Form):
         queryset=TaskTemplate.objects.none(), to_field_name="code", empty_label="Choose a template"
     )
     # The client list's filters, to go back to the same page afterwards.
-    query = forms.CharField(required=False, widget=forms.HiddenInput())
+    query = SingleLineField(required=False, widget=forms.HiddenInput())
 
     def __init__(self, *args, practice_id: int, **kwargs):
         super().__init__(*args, **kwargs)
