@@ -41,7 +41,7 @@ DAYS_BEFORE = 4
 # The edge pack's stages fall due this many days from today (in cycle order).
 EDGE_OFFSETS = dict(zip(STAGES, (-3, -1, 0, 1, 2, 3), strict=True))
 # What "Half Done Ltd" ticks as soon as each of its packs appears.
-TICKED_AT_ONCE = ("capture", "reconcile")
+TICKED_AT_ONCE = ("capture",)
 
 
 def assign(practice, name, staff, manager):
@@ -59,7 +59,7 @@ def at_nine(day: datetime.date) -> datetime.datetime:
 
 def make_packs(clock, practice, staff, moment):
     """The recurrence's packs of the last two months (those released by today): "Behind Ltd"
-    ticks nothing, "Half Done Ltd" ticks capture and reconcile at once, "Delivered Ltd" has
+    ticks nothing, "Half Done Ltd" ticks capture at once (collect stays behind), "Delivered Ltd" has
     its earlier pack delivered at once."""
     today = local_today(moment)
     for back in (2, 1):

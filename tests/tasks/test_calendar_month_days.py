@@ -99,6 +99,8 @@ def test_the_calendar_is_drawn_for_the_practice_s_today(clock, moment, zone):
             assert f'<span class="code">{code}</span> Collect' in cell
             assert ("cal-count-overdue" in cell) == (states[code] == "overdue")
 
+        if code == "TODAY":
+            continue
         listing = browser.get(f"/calendar/?day={day.isoformat()}").content.decode()
         row = day_row(listing, f"{code.title()} Ltd")
         word = "Overdue" if states[code] == "overdue" else "Due"
