@@ -5,10 +5,16 @@ then in one transaction records one ``PortalEmail`` per portal contact (rendered
 was sent is what the history shows), marks the request sent, and queues the emails for after
 the commit. Refused, it raises ``SendRefused`` with a message for the user and changes nothing.
 Sending again ("Send again") is allowed: the contacts get the request once more, listing what
-is still missing, and the reminders count from that day.
+is still missing, and the reminders count from that day — but not within ``RESEND_AFTER`` of
+the last send: a double click, or two tabs posting at once, sends once (the request row is
+locked, so the second post sees the first one's ``sent_at`` and raises ``AlreadySent``).
+
+An email that could never go (an invalid address...) is recorded failed with its reason and
+not queued; when no email can go, the request is not marked sent.
 """
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -16,11 +22,27 @@ from atlasos import clock
 from portal import mail
 from portal.models import DocumentRequest, PortalEmail, RequestItem, RequestStatus
 
+RESEND_AFTER = datetime.timedelta(minutes=2)
+
 
 class SendRefused(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class AlreadySent(SendRefused):
+    """The request went out moments ago: this send would be a duplicate, so nothing is sent."""
+
+
+def _already_sent(document_request: DocumentRequest) -> AlreadySent:
+    tz = ZoneInfo(document_request.practice.timezone)
+    sent_at = document_request.sent_at.astimezone(tz)
+    again_at = (document_request.sent_at + RESEND_AFTER).astimezone(tz)
+    return AlreadySent(
+        f"This request was sent a moment ago, at {sent_at:%H:%M}; it was not sent twice. "
+        f"To send it again, wait until {again_at:%H:%M}."
+    )
 
 
 def recipients(document_request: DocumentRequest) -> list:
@@ -62,8 +84,9 @@ def send_request(
 
     1. Lock the request and read its items and recipients.
     2. Refuse (``SendRefused``) when it is cancelled or complete, asks for nothing, or has
-       nobody to go to.
-    3. Record one email per contact, mark the request sent, queue the emails on commit.
+       nobody to go to; ``AlreadySent`` when it was sent less than ``RESEND_AFTER`` ago.
+    3. Record one email per contact; mark the request sent and queue the emails that can go
+       on commit (none can go: the request stays as it was, the failed emails say why).
     """
     now = now or clock.now()
     with transaction.atomic():
@@ -78,6 +101,8 @@ def send_request(
         refusal = _refusal(locked, items, missing, contacts)
         if refusal:
             raise SendRefused(refusal)
+        if locked.sent_at is not None and locked.sent_at > now - RESEND_AFTER:
+            raise _already_sent(locked)
         context = {
             "document_request": locked,
             "required": [item for item in missing if item.required],
@@ -100,8 +125,11 @@ def send_request(
             )
             for contact in contacts
         ]
+        sendable = [email for email in emails if email.state != PortalEmail.State.FAILED]
+        if not sendable:
+            return emails
         DocumentRequest.objects.filter(pk=locked.pk).update(status=RequestStatus.SENT, sent_at=now)
-        mail.queue(emails)
+        mail.queue(sendable)
     document_request.status = RequestStatus.SENT
     document_request.sent_at = now
     return emails

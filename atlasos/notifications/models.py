@@ -3,7 +3,8 @@
 Sending email is the one thing here the world outside sees, so every email is claimed through a
 row first (``Notification.email_state`` or a ``Digest``) and carries a Message-ID derived from
 that row: a retry after a crash finishes the claim with the same identifier instead of sending a
-second, different email (DESIGN.md §9).
+second, different email (DESIGN.md §9). An email that cannot be sent is marked failed with its
+reason (``atlasos.mail_failures``): never retried again, never shown as sent.
 """
 
 from django.conf import settings
@@ -73,6 +74,7 @@ class Digest(TenantModel):
         PENDING = "pending", "Waiting to be sent"
         SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
+        FAILED = "failed", "Not sent"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField(help_text="The practice's local date the digest is for.")
@@ -80,6 +82,8 @@ class Digest(TenantModel):
     created_at = models.DateTimeField(default=clock.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failure = models.CharField(max_length=500, blank=True, help_text="Why it was not sent.")
 
     class Meta:
         ordering = ["-day", "user_id"]
@@ -100,7 +104,8 @@ class Notification(TenantModel):
     """Something one member should know, with its email's state.
 
     ``email_state``: pending (to send) → sending (claimed by a worker at ``email_claimed_at``)
-    → sent; or digest (goes out in the day's digest); or none (the member asked for no email).
+    → sent, or failed (``email_failure`` says why); or digest (goes out in the day's digest); or
+    none (the member asked for no email).
     """
 
     class Kind(models.TextChoices):
@@ -110,6 +115,7 @@ class Notification(TenantModel):
         PENDING = "pending", "Waiting to be sent"
         SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
+        FAILED = "failed", "Not sent"
         DIGEST = "digest", "In the daily digest"
         NONE = "none", "No email"
 
@@ -133,6 +139,10 @@ class Notification(TenantModel):
     )
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_failure = models.CharField(
+        max_length=500, blank=True, help_text="Why the email was not sent."
+    )
     digest = models.ForeignKey(
         Digest, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
     )

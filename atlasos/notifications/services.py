@@ -12,6 +12,11 @@ A worker killed between 1 and 3 leaves the row in ``sending``. The next run take
 older than ``NOTIFICATION_CLAIM_TIMEOUT_MINUTES`` and finishes it — same Message-ID — and
 never touches a row already ``sent`` or one claimed a moment ago (its worker is still at it).
 Digests work the same way through their ``Digest`` row, unique per member and day.
+
+An email that can never go (an invalid address, a header that cannot be written, a 5xx answer:
+``atlasos.mail_failures``) is marked ``failed`` with the reason and never retried; a transient
+failure keeps the claim for a retry, at most ``MAX_SEND_ATTEMPTS`` times. Subjects are always
+one line (``atlasos.mail_headers``), so an old title with a line break still goes.
 """
 
 import datetime
@@ -23,12 +28,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from atlasos import clock
+from atlasos import clock, mail_failures
 from atlasos.accounts.models import hash_token
+from atlasos.mail_headers import one_line
 from atlasos.notifications.models import (
     CalendarFeed,
     Digest,
@@ -36,7 +42,7 @@ from atlasos.notifications.models import (
     Notification,
     NotificationPreference,
 )
-from atlasos.tenancy.context import unscoped
+from atlasos.tenancy.context import current_practice_id, unscoped
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +143,9 @@ def _claimable(now: datetime.datetime) -> Q:
 def claim_notification(pk: int, now: datetime.datetime) -> bool:
     """Step 1: the conditional UPDATE. True for exactly one caller."""
     claimed = Notification.objects.filter(_claimable(now), pk=pk).update(
-        email_state=Notification.EmailState.SENDING, email_claimed_at=now
+        email_state=Notification.EmailState.SENDING,
+        email_claimed_at=now,
+        email_attempts=F("email_attempts") + 1,
     )
     return claimed == 1
 
@@ -151,10 +159,9 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         "settings_link": absolute_url(reverse("notification_settings")),
         "practice": notification.recipient.practice,
     }
+    title = one_line(notification.title)
     message = EmailMultiAlternatives(
-        subject=f"Overdue: {notification.title}"
-        if notification.kind == Notification.Kind.OVERDUE
-        else notification.title,
+        subject=f"Overdue: {title}" if notification.kind == Notification.Kind.OVERDUE else title,
         body=render_to_string("notifications/email/notification.txt", context),
         to=[notification.recipient.email],
         headers={"Message-ID": notification.message_id},
@@ -165,11 +172,21 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def send_notification_email(pk: int, now: datetime.datetime | None = None) -> bool:
-    """Claim, send, mark sent. False when another worker has it or it is already sent.
+def _send_or_judge(message: EmailMultiAlternatives, attempts: int):
+    """Send; None when it went, else the failure (``mail_failures``) as it stands after
+    ``attempts`` attempts."""
+    try:
+        mail_failures.check(message)
+        message.send()
+    except Exception as error:
+        return mail_failures.gave_up(mail_failures.judge(error), attempts)
+    return None
 
-    A failure while sending leaves the claim in place: the row is sent again, with the same
-    Message-ID, once the claim is stale.
+
+def send_notification_email(pk: int, now: datetime.datetime | None = None) -> bool:
+    """Claim, send, mark sent. False when another worker has it, it is already sent, or it
+    failed: for good (``failed``, with the reason) or for now (the claim stays, and the row is
+    sent again with the same Message-ID once the claim is stale).
     """
     now = now or clock.now()
     if not claim_notification(pk, now):
@@ -182,19 +199,39 @@ def send_notification_email(pk: int, now: datetime.datetime | None = None) -> bo
         # Deactivated since the alert: they no longer get the practice's email.
         ours.update(email_state=Notification.EmailState.NONE)
         return False
-    notification_email(notification).send()
-    ours.update(email_state=Notification.EmailState.SENT, email_sent_at=clock.now())
-    return True
+    failure = _send_or_judge(notification_email(notification), notification.email_attempts)
+    if failure is None:
+        ours.update(
+            email_state=Notification.EmailState.SENT, email_sent_at=clock.now(), email_failure=""
+        )
+        return True
+    if failure.permanent:
+        ours.update(email_state=Notification.EmailState.FAILED, email_failure=failure.reason)
+    else:
+        ours.update(email_failure=failure.reason)
+    logger.warning(
+        "notification %s of practice %s: email %s: %s",
+        pk,
+        notification.practice_id,
+        "failed" if failure.permanent else "not sent, retried after the claim expires",
+        failure.reason,
+    )
+    return False
 
 
 def send_notification_emails(pks, now: datetime.datetime | None = None) -> int:
-    """Send each of these notifications' email (those still to send). Returns how many."""
+    """Send each of these notifications' email (those still to send). Returns how many. One
+    that fails never stops the others."""
     sent = 0
     for pk in pks:
         try:
             sent += send_notification_email(pk, now)
         except Exception:
-            logger.exception("notification %s: email not sent, retried after the claim expires", pk)
+            logger.exception(
+                "notification %s of practice %s: email not sent, retried after the claim expires",
+                pk,
+                current_practice_id(),
+            )
     return sent
 
 
@@ -256,7 +293,7 @@ def _claim_digest(pk: int, now: datetime.datetime) -> bool:
     abandoned = Q(state=Digest.State.SENDING, claimed_at__lt=_stale_before(now))
     return (
         Digest.objects.filter(pending | abandoned, pk=pk).update(
-            state=Digest.State.SENDING, claimed_at=now
+            state=Digest.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
         == 1
     )
@@ -275,8 +312,10 @@ def digest_email(digest: Digest, notifications: list[Notification]) -> EmailMult
     }
     noun = "alert" if count == 1 else "alerts"
     message = EmailMultiAlternatives(
-        subject=f"AtlasOS daily digest for {digest.day.strftime('%a')} {digest.day.day} "
-        f"{digest.day.strftime('%b')}: {count} overdue {noun}",
+        subject=one_line(
+            f"AtlasOS daily digest for {digest.day.strftime('%a')} {digest.day.day} "
+            f"{digest.day.strftime('%b')}: {count} overdue {noun}"
+        ),
         body=render_to_string("notifications/email/digest.txt", context),
         to=[digest.user.email],
         headers={"Message-ID": digest.message_id},
@@ -294,11 +333,23 @@ def _send_digest(pk: int, now: datetime.datetime) -> bool:
     notifications = list(
         Notification.objects.filter(digest=digest).select_related("pack").order_by("created_at")
     )
+    ours = Digest.objects.filter(pk=pk, state=Digest.State.SENDING, claimed_at=now)
     if notifications and digest.user.is_active:
-        digest_email(digest, notifications).send()
-    Digest.objects.filter(pk=pk, state=Digest.State.SENDING, claimed_at=now).update(
-        state=Digest.State.SENT, sent_at=clock.now()
-    )
+        failure = _send_or_judge(digest_email(digest, notifications), digest.attempts)
+        if failure is not None:
+            if failure.permanent:
+                ours.update(state=Digest.State.FAILED, failure=failure.reason)
+            else:
+                ours.update(failure=failure.reason)
+            logger.warning(
+                "digest %s of practice %s: %s: %s",
+                pk,
+                digest.practice_id,
+                "failed" if failure.permanent else "not sent, retried after the claim expires",
+                failure.reason,
+            )
+            return False
+    ours.update(state=Digest.State.SENT, sent_at=clock.now(), failure="")
     return True
 
 
@@ -318,7 +369,11 @@ def send_daily_digests(practice, now: datetime.datetime | None = None) -> int:
         try:
             sent += _send_digest(pk, now)
         except Exception:
-            logger.exception("digest %s: not sent, retried after the claim expires", pk)
+            logger.exception(
+                "digest %s of practice %s: not sent, retried after the claim expires",
+                pk,
+                practice.pk,
+            )
     return sent
 
 

@@ -2,8 +2,9 @@
 
 Each ``PortalEmail`` row is one message to one contact, rendered when it is queued (so a retry
 sends exactly what was recorded) and sent exactly once by claiming the row first
-(``portal.mail``). Reminders add one ``Reminder`` row per request and step in the message:
-unique per request, contact and step, so a step can never be queued twice."""
+(``portal.mail``). One that cannot be sent is ``failed`` with its reason, never retried
+again and never shown as sent. Reminders add one ``Reminder`` row per request and step in the
+message: unique per request, contact and step, so a step can never be queued twice."""
 
 from django.conf import settings
 from django.db import models
@@ -26,6 +27,7 @@ class PortalEmail(TenantModel):
         PENDING = "pending", "Waiting to send"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
+        FAILED = "failed", "Not sent"
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="portal_emails")
     kind = models.CharField(max_length=16, choices=Kind)
@@ -38,6 +40,14 @@ class PortalEmail(TenantModel):
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times a worker claimed it to send it."
+    )
+    failure = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Why the last attempt failed (the reason it was not sent, once failed).",
+    )
     request = models.ForeignKey(
         "portal.DocumentRequest",
         on_delete=models.CASCADE,

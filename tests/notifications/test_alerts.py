@@ -2,14 +2,19 @@
 email each — when run twice, concurrently, or again after a crash."""
 
 import datetime
+import smtplib
 
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.test import Client as HttpClient
+from django.urls import reverse
 
 from atlasos import clock as wall_clock
+from atlasos.accounts.models import User
 from atlasos.notifications import services
 from atlasos.notifications.models import (
+    Digest,
     EmailChoice,
     Notification,
     NotificationPreference,
@@ -18,6 +23,7 @@ from atlasos.notifications.models import (
 from atlasos.tenancy.context import practice_context, unscoped
 from tasks.alerts import raise_overdue_alerts
 from tests.clock import current_date
+from tests.conftest import sign_in
 from tests.factories import UserFactory
 from tests.notifications.helpers import MON_9, TUE_10, make_pack
 
@@ -346,3 +352,104 @@ def test_preference_defaults_to_an_email_each(practice, staff):
         services.save_email_choice(staff, "digest")
         services.save_email_choice(staff, "none")
         assert NotificationPreference.objects.get(user=staff).email == "none"
+
+
+# --- an email that cannot be sent is failed with its reason, never shown as sent ----------------
+
+
+def test_an_old_title_with_a_line_break_is_sent_with_a_one_line_subject(practice, staff):
+    note = pending_row(practice, staff)
+    with practice_context(practice.pk):
+        Notification.objects.filter(pk=note.pk).update(
+            title="Harbourview\r\nBakery Ltd — Collect documents was due Fri 6 Nov"
+        )
+        assert services.send_due_emails() == 1
+        assert Notification.objects.get(pk=note.pk).email_state == "sent"
+    (message,) = mail.outbox
+    assert (
+        message.subject == "Overdue: Harbourview Bakery Ltd — Collect documents was due Fri 6 Nov"
+    )
+
+
+def test_an_invalid_address_fails_the_email_with_its_reason_on_the_notifications_page(
+    practice, pack, staff, manager
+):
+    User.objects.filter(pk=staff.pk).update(email="tom.reilly@")  # typed before it was checked
+    result = run(practice, MON_9)
+
+    assert [m.to for m in mail.outbox] == [[manager.email]]
+    assert result.emails == 1
+    states = {n.recipient_id: (n.email_state, n.email_failure) for n in notifications(practice)}
+    reason = "“tom.reilly@” is not a valid email address."
+    assert states == {staff.pk: ("failed", reason), manager.pk: ("sent", "")}
+    with practice_context(practice.pk):
+        assert services.send_due_emails(MON_9 + datetime.timedelta(hours=3)) == 0
+    assert len(mail.outbox) == 1
+
+    # Their bell still shows the alert, and says the email did not go.
+    User.objects.filter(pk=staff.pk).update(email="tom@harbour.example")
+    staff.refresh_from_db()
+    page = sign_in(HttpClient(), staff).get(reverse("notification_list")).content.decode()
+    assert "Collect documents was due Fri 6 Nov" in page
+    assert f"Email not sent: {reason}" in page
+
+
+def test_a_mail_server_refusing_the_recipient_for_good_fails_it_at_once(
+    practice, staff, monkeypatch
+):
+    note = pending_row(practice, staff)
+
+    def refused(self, fail_silently=False):
+        raise smtplib.SMTPRecipientsRefused({staff.email: (550, b"5.1.1 No such user")})
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refused)
+    with practice_context(practice.pk):
+        assert services.send_due_emails() == 0
+        failed = Notification.objects.get(pk=note.pk)
+        assert services.send_due_emails(wall_clock.now() + datetime.timedelta(hours=1)) == 0
+    assert failed.email_state == "failed"
+    assert failed.email_failure == (
+        f"The mail server refused the recipient ({staff.email}: 550 5.1.1 No such user)."
+    )
+    assert failed.email_attempts == 1
+
+
+def test_a_transient_failure_is_retried_at_most_five_times(practice, staff, monkeypatch):
+    note = pending_row(practice, staff)
+    now = wall_clock.now()
+
+    def try_later(self, fail_silently=False):
+        raise smtplib.SMTPDataError(451, b"4.3.0 Try again later")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", try_later)
+    with practice_context(practice.pk):
+        for attempt in range(1, 6):
+            assert services.send_due_emails(now) == 0
+            row = Notification.objects.get(pk=note.pk)
+            assert row.email_attempts == attempt
+            now += datetime.timedelta(minutes=11)
+        assert row.email_state == "failed"
+        assert row.email_failure == (
+            "Gave up after 5 attempts. "
+            "The mail server refused the email (451 4.3.0 Try again later)."
+        )
+        assert services.send_due_emails(now + datetime.timedelta(hours=1)) == 0
+    assert mail.outbox == []
+
+
+def test_a_digest_to_an_invalid_address_fails_and_is_never_retried(practice, pack, staff):
+    with practice_context(practice.pk):
+        services.save_email_choice(staff, EmailChoice.DIGEST)
+    run(practice, at(6))
+    mail.outbox.clear()
+    User.objects.filter(pk=staff.pk).update(email="tom reilly")
+    with practice_context(practice.pk):
+        assert services.send_daily_digests(practice, at(7, 5)) == 0
+        assert services.send_daily_digests(practice, at(9, 5)) == 0
+        (digest,) = Digest.objects.all()
+    assert (digest.state, digest.failure, digest.attempts) == (
+        "failed",
+        "“tom reilly” is not a valid email address.",
+        1,
+    )
+    assert mail.outbox == []

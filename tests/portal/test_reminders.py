@@ -280,18 +280,17 @@ def test_an_abandoned_send_is_finished_by_the_sweep_with_the_same_message_id(
     practice, doc_request, monkeypatch, settings
 ):
     settings.NOTIFICATION_CLAIM_TIMEOUT_MINUTES = 10
-    real_message_of = mail.message_of
 
-    def worker_dies(email):
+    def worker_dies(self, fail_silently=False):
         raise ConnectionError("the worker died mid-send")
 
-    monkeypatch.setattr(mail, "message_of", worker_dies)
-    run(practice, at(11, 3))
+    with monkeypatch.context() as patch:
+        patch.setattr("django.core.mail.EmailMessage.send", worker_dies)
+        run(practice, at(11, 3))
     with practice_context(practice.pk):
         row = PortalEmail.objects.get(kind="reminder")
     assert row.state == "sending" and outbox.outbox == []
 
-    monkeypatch.setattr(mail, "message_of", real_message_of)
     # Moments later the claim is still the (dead) worker's: nothing is sent.
     run(practice, at(11, 3, 9) + datetime.timedelta(minutes=5))
     assert outbox.outbox == []
