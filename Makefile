@@ -40,7 +40,7 @@ run: seed
 	@echo ""
 	@echo "  AtlasOS is starting at http://$(HOST):$(PORT)/ (links in emails: $(SITE_URL)/)"
 	@echo "  Sign in as $(DEMO_EMAIL) with the password $(DEMO_PASSWORD)"
-	@echo "  Client portal: sign in as $(DEMO_PORTAL_EMAIL) with the password $(DEMO_PORTAL_PASSWORD)"
+	@echo "  Client portal: $(SITE_URL)/portal/sign-in/ as $(DEMO_PORTAL_EMAIL), password $(DEMO_PORTAL_PASSWORD)"
 	@echo ""
 	@# The periodic jobs (packs, overdue alerts, digests) run beside the server, in-process.
 	DEBUG=$${DEBUG:-true} SITE_URL="$(SITE_URL)" $(BIN)/python manage.py run_periodic_jobs --loop \

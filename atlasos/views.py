@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from atlasos.celery import app as celery_app
 from atlasos.tenancy.routes import public
-from portal.contact_access import portal_account_of
+from portal.contact_access import frame, portal_account_of
 
 
 @public("the entry point: sends a visitor to sign in or to their start page")
@@ -88,12 +88,34 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+def _portal_error_context(request) -> dict | None:
+    """The portal's frame for a client contact's error page (their clients, their name), or
+    an empty frame for a visitor not signed in who is inside ``/portal/``; ``None`` for
+    staff and everyone else, who keep the staff pages."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {} if request.path.startswith("/portal/") else None
+    account = getattr(request, "portal_account", None) or portal_account_of(user)
+    if account is None:
+        return None
+    request.portal_account = account
+    request.contact = account.contact
+    return frame(request)
+
+
+def _error_page(request, status: int) -> HttpResponse:
+    portal = _portal_error_context(request)
+    if portal is not None:
+        return render(request, f"portal/contact/{status}.html", portal, status=status)
+    return render(request, f"errors/{status}.html", status=status)
+
+
 def error_404(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return _error_page(request, 404)
 
 
 def error_403(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    return _error_page(request, 403)
 
 
 def error_500(request):

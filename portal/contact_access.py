@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from clients.models import Client
 from portal.models import PortalAccount, PortalGrant
@@ -27,15 +28,16 @@ def portal_account_of(user) -> PortalAccount | None:
 
 
 def contact_required(view):
-    """A signed-in client contact with a portal account. Anonymous visitors go to sign in;
-    staff and anyone else get 403 (the portal is not theirs).
+    """A signed-in client contact with a portal account. Anonymous visitors go to the portal's
+    sign-in page; staff and anyone else get 403 (the portal is not theirs).
 
     Sets ``request.portal_account`` and ``request.contact``."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            # The portal's own sign-in page, in a client's words, not the staff one.
+            return redirect_to_login(request.get_full_path(), reverse("portal_sign_in"))
         account = portal_account_of(request.user)
         if account is None:
             raise PermissionDenied("The client portal is for the practice's clients.")

@@ -1,13 +1,16 @@
 """Client contacts sign in to the portal, and its home page.
 
-Signing in is by password on the usual sign-in page, or by a one-time link sent by email (an
-invitation to set a password, or a 20-minute sign-in link). A link is never consumed by a GET:
-mail scanners open links to check them, so the contact confirms with a button (a POST).
+Signing in is by password on the portal's own sign-in page (``/portal/sign-in/``, in the
+portal's frame and a client's words; staff keep ``/accounts/login/``), or by a one-time link
+sent by email (an invitation to set a password, or a 20-minute sign-in link). A link is never
+consumed by a GET: mail scanners open links to check them, so the contact confirms with a
+button (a POST).
 """
 
 import uuid
 from collections import defaultdict
 
+from allauth.account.views import LoginView
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
@@ -40,6 +43,20 @@ def _link_problem(request: HttpRequest, error: portal_accounts.LinkError) -> Htt
     return render(
         request, "portal/contact/link_problem.html", {"problem": error.message}, status=error.status
     )
+
+
+# allauth's sign-in, in the portal's template: the same password check, failed-login rate
+# limits, second factor and session tracking as the staff page.
+_password_sign_in = LoginView.as_view(template_name="portal/contact/sign_in.html")
+
+
+@public("a client contact signs in to the portal with a password; the sign-in form itself")
+@require_http_methods(["GET", "POST"])
+def portal_sign_in(request: HttpRequest) -> HttpResponse:
+    """The portal's sign-in page: email and password, a link to ask for a one-time sign-in
+    link instead. Where it sends the contact next: the ``next`` page they were turned away
+    from, else the start page (the portal's home, for a contact)."""
+    return _password_sign_in(request)
 
 
 @public("a client contact without a password asks for a one-time sign-in link by email")

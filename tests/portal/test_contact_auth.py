@@ -21,9 +21,11 @@ from portal.models import PortalAccount, PortalEmail, PortalGrant, PortalLink
 from tests.clock import current_date
 from tests.conftest import sign_in
 from tests.factories import (
+    PASSWORD,
     ClientContactFactory,
     ClientFactory,
     ContactFactory,
+    DeliveryFactory,
     DocumentRequestFactory,
     PortalAccountFactory,
     PortalGrantFactory,
@@ -194,7 +196,7 @@ def test_used_link_is_refused(
         f"/portal/link/{token}/", {"new_password1": "other-pass-9876", "new_password2": "x"}
     )
     assert second.status_code == 410
-    assert stranger.get(reverse("portal_home"))["Location"].startswith("/accounts/login/")
+    assert stranger.get(reverse("portal_home"))["Location"].startswith("/portal/sign-in/")
     with pytest.raises(portal_accounts.LinkError, match="used already"):
         portal_accounts.use_link(token)
 
@@ -426,6 +428,119 @@ def test_login_page_offers_a_sign_in_link(client):
     assert f'href="{reverse("portal_sign_in_link")}"' in page
 
 
+# --- the portal's own sign-in page ------------------------------------------------------------
+
+
+def test_portal_sign_in_page_speaks_to_a_client_in_the_portal_frame(client):
+    response = client.get("/portal/sign-in/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>Sign in to your client portal</h1>" in page
+    assert '<body class="portal">' in page
+    assert f'action="{reverse("portal_sign_in")}"' in page
+    assert f'href="{reverse("portal_sign_in_link")}"' in page
+    # Not the staff page's words: a client has no partner of their own practice to ask.
+    assert "Sign in to AtlasOS</h1>" not in page
+    assert "Ask a partner of your practice" not in page
+
+
+@pytest.mark.parametrize(
+    "route",
+    ["portal_home", "portal_client", "portal_documents", "portal_request", "portal_delivery"],
+)
+def test_every_portal_page_sends_an_anonymous_visitor_to_the_portal_sign_in(
+    route, practice, bakery, client
+):
+    with practice_context(practice.pk):
+        document_request = DocumentRequestFactory(practice=practice, client=bakery, status="sent")
+        delivery = DeliveryFactory(practice=practice, client=bakery)
+    args = {
+        "portal_client": [bakery.code],
+        "portal_documents": [bakery.code],
+        "portal_request": [document_request.code],
+        "portal_delivery": [delivery.code],
+    }.get(route, [])
+    url = reverse(route, args=args)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('portal_sign_in')}?next={url}"
+
+
+def test_contact_signs_in_on_the_portal_page_and_lands_on_the_page_they_asked_for(
+    practice, bakery, client
+):
+    account = portal_contact(practice, [bakery])
+    with practice_context(practice.pk):
+        document_request = DocumentRequestFactory(
+            practice=practice, client=bakery, status="sent", title="October documents"
+        )
+    wanted = reverse("portal_request", args=[document_request.code])
+    sign_in_page = client.get(wanted)["Location"]
+    assert sign_in_page.startswith("/portal/sign-in/?next=")
+    assert client.get(sign_in_page).status_code == 200
+    response = client.post(
+        sign_in_page, {"login": account.user.email, "password": PASSWORD, "next": wanted}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == wanted
+    assert "October documents" in client.get(wanted).content.decode()
+
+
+def test_contact_signs_in_on_the_portal_page_and_lands_on_the_portal_home(practice, bakery, client):
+    account = portal_contact(practice, [bakery])
+    response = client.post("/portal/sign-in/", {"login": account.user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    home = client.get(response["Location"], follow=True)
+    assert home.redirect_chain[-1][0] == reverse("portal_home")
+    assert "Harbourview Bakery Ltd" in home.content.decode()
+    # Signed in, the sign-in page sends the contact on to their portal.
+    again = client.get("/portal/sign-in/", follow=True)
+    assert again.redirect_chain[-1][0] == reverse("portal_home")
+
+
+def test_a_wrong_password_on_the_portal_page_says_so_and_signs_nobody_in(practice, bakery, client):
+    account = portal_contact(practice, [bakery])
+    response = client.post(
+        "/portal/sign-in/", {"login": account.user.email, "password": "not-the-password"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The email address and/or password you specified are not correct." in page
+    assert "<h1>Sign in to your client portal</h1>" in page
+    assert client.get(reverse("portal_home"))["Location"].startswith("/portal/sign-in/")
+
+
+def test_failed_sign_ins_on_the_portal_page_count_against_the_account(practice, bakery, client):
+    account = portal_contact(practice, [bakery])
+    for _ in range(5):
+        client.post("/portal/sign-in/", {"login": account.user.email, "password": "wrong-guess"})
+    # Even the right password is refused once the account's failed attempts reach the limit.
+    response = client.post("/portal/sign-in/", {"login": account.user.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Too many failed login attempts. Try again later." in response.content.decode()
+    assert client.get(reverse("portal_home")).status_code == 302
+
+
+def test_signing_out_of_the_portal_lands_on_the_portal_sign_in(practice, bakery, client):
+    account = portal_contact(practice, [bakery])
+    sign_in(client, account.user, reauthenticate=False)
+    home = client.get(reverse("portal_home")).content.decode()
+    assert f'<input type="hidden" name="next" value="{reverse("portal_sign_in")}">' in home
+    response = client.post(reverse("account_logout"), {"next": reverse("portal_sign_in")})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal_sign_in")
+    assert client.get(reverse("portal_home"))["Location"].startswith("/portal/sign-in/")
+
+
+def test_link_pages_offer_the_portal_sign_in_not_the_staff_one(db, client):
+    problem = client.get("/portal/link/not-a-real-token/")
+    assert problem.status_code in (404, 410)
+    for page in (problem.content.decode(), client.get("/portal/sign-in/link/").content.decode()):
+        assert f'href="{reverse("portal_sign_in")}"' in page
+        assert f'href="{reverse("account_login")}"' not in page
+        assert '<body class="portal">' in page
+
+
 # --- home, switcher, access -------------------------------------------------------------------
 
 
@@ -529,10 +644,10 @@ def test_staff_get_403_in_the_portal_and_contacts_403_on_staff_pages(
     assert client.get("/")["Location"] == reverse("portal_home")
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client):
+def test_anonymous_visitors_are_sent_to_the_portal_sign_in(client):
     response = client.get(reverse("portal_home"))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+    assert response["Location"] == "/portal/sign-in/?next=/portal/"
 
 
 def test_compulsory_two_factor_is_for_staff_not_contacts(practice, bakery, client, staff):

@@ -112,7 +112,7 @@ def test_visitors_sign_in_first_and_staff_are_refused(client, practice, client_l
     url = reverse("portal_client", args=[client_ltd.code])
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
+    assert response["Location"].startswith("/portal/sign-in/")
     client.force_login(UserFactory(practice=practice))
     assert client.get(url).status_code == 403
 

@@ -169,7 +169,7 @@ def test_portal_routes_need_a_signed_in_contact(route, practice, client_a, partn
             assert response.status_code in (expected, 405), (str(route), who, method)
             answers.add(response.status_code)
             if response.status_code == 302:
-                assert response["Location"].startswith(reverse("account_login")), route
+                assert response["Location"].startswith(reverse("portal_sign_in")), route
         assert expected in answers, (str(route), who, answers)
 
 
