@@ -14,3 +14,10 @@ class PortalConfig(AppConfig):
         register_code_converter("delivery", "portal.Delivery")
         register_code_converter("portal_account", "portal.PortalAccount")
         register_code_converter("portal_email", "portal.PortalEmail")
+
+        from portal.closing import on_pack_delivered
+        from tasks.signals import pack_delivered
+
+        # A delivered pack closes its period's open document requests (tasks cannot import
+        # the portal: it sends the signal, the portal acts on it).
+        pack_delivered.connect(on_pack_delivered, dispatch_uid="portal_close_open_requests")

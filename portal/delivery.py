@@ -1,9 +1,11 @@
 """Delivery: a pack's final documents published to the client's portal.
 
 Publishing records the delivery and its documents, emails every portal contact of the client a
-link, and ticks the pack's deliver item (automatic tick ``pack_delivered``), all in one
-transaction: either the client has the documents, the email is queued and the pack has moved
-on, or nothing happened. A pack is delivered once. The contact acknowledges receipt once.
+link, and ticks the pack's deliver item (automatic tick ``pack_delivered``), which closes the
+period's open document requests (``portal.closing``), all in one transaction: either the client
+has the documents, the email is queued, the pack has moved on and the requests are closed, or
+nothing happened. When documents are still outstanding, publishing needs the user's
+confirmation. A pack is delivered once. The contact acknowledges receipt once.
 """
 
 import datetime
@@ -15,6 +17,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from atlasos import clock
+from portal.closing import Outstanding, outstanding
 from portal.mail import absolute_url, compose, portal_contacts_of, queue
 from portal.models import Delivery, DeliveryDocument, DocType, Document, PortalEmail, Source
 from tasks.models import Pack
@@ -22,6 +25,7 @@ from tasks.periods import next_period
 
 AUTO_KEY = "pack_delivered"
 AUTO_REASON = "published to the client's portal"
+CONFIRM_LABEL = "Deliver with documents outstanding"
 # Listed (and ticked) first in the Deliver panel: what a delivery is usually made of.
 FINAL_TYPES = (DocType.MANAGEMENT_ACCOUNTS,)
 
@@ -61,6 +65,8 @@ class DeliveryPanel:
     delivery: Delivery | None
     documents: list[Document]
     emails: list[PortalEmail] = field(default_factory=list)
+    # Before delivery, once the pack can be delivered: what the period's requests still miss.
+    outstanding: Outstanding | None = None
 
     @property
     def preselected(self) -> set[str]:
@@ -70,15 +76,20 @@ class DeliveryPanel:
 def delivery_panel(pack: Pack) -> DeliveryPanel:
     """Two queries whatever the sizes: the delivery's document links with the delivery (and
     who published and acknowledged it), then its emails (with contacts) — or, when the pack is
-    not delivered yet, the candidate documents. A delivery always has a document (publish
-    insists, and ``DeliveryDocument.document`` is PROTECT)."""
+    not delivered yet, the candidate documents, and once its review is complete a third: the
+    documents still outstanding on the period's requests. A delivery always has a document
+    (publish insists, and ``DeliveryDocument.document`` is PROTECT)."""
     links = list(
         DeliveryDocument.objects.filter(delivery__pack=pack)
         .select_related("delivery__published_by", "delivery__acknowledged_by", "document")
         .order_by("pk")
     )
     if not links:
-        return DeliveryPanel(delivery=None, documents=candidates(pack))
+        return DeliveryPanel(
+            delivery=None,
+            documents=candidates(pack),
+            outstanding=outstanding(pack) if pack.review_done_at else None,
+        )
     delivery = links[0].delivery
     return DeliveryPanel(
         delivery=delivery,
@@ -133,16 +144,20 @@ def publish(
     by,
     title: str | None = None,
     message: str = "",
+    close_outstanding: bool = False,
     now: datetime.datetime | None = None,
 ) -> Delivery:
     """Publish ``documents`` (live documents of the pack's client) as the pack's delivery.
 
     1. Lock the pack; refuse if it was delivered already or its review is not complete.
-    2. Check every document again in the database (live, the pack's client's).
-    3. Record the delivery and its documents.
-    4. Compose one email per portal contact of the client and queue them (sent after commit);
+    2. Refuse when the period's requests still miss documents, unless ``close_outstanding``
+       (the user confirmed: those requests close and their reminders stop).
+    3. Check every document again in the database (live, the pack's client's).
+    4. Record the delivery and its documents.
+    5. Compose one email per portal contact of the client and queue them (sent after commit);
        with no portal contact nobody is emailed, and the documents wait in the portal.
-    5. Tick the pack's ``pack_delivered`` item, which completes the pack when the rest is done.
+    6. Tick the pack's ``pack_delivered`` item, which completes the pack when the rest is done
+       (and that closes the period's open requests: ``portal.closing``).
 
     ``DeliveryError`` (with a message for the user) leaves nothing behind.
     """
@@ -160,6 +175,12 @@ def publish(
         if pack.review_done_at is None:
             raise DeliveryError(
                 "Nothing published: the pack can be delivered once the review stage is complete."
+            )
+        left = outstanding(pack)
+        if left and not close_outstanding:
+            raise DeliveryError(
+                f"Nothing published: {left.text} Tick “{CONFIRM_LABEL}” to deliver all the "
+                "same, or wait for the documents."
             )
         chosen = _live_documents(pack, documents)
         try:

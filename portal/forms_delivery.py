@@ -1,10 +1,12 @@
-"""The Deliver panel's form: which documents, the title and an optional message."""
+"""The Deliver panel's form: which documents, the title, an optional message, and the
+confirmation that delivering may close requests with documents still outstanding."""
 
 import uuid
 
 from django import forms
 
-from portal.delivery import default_title
+from atlasos.form_fields import MultiLineField, SingleLineField
+from portal.delivery import CONFIRM_LABEL, default_title
 from portal.models import Document
 
 
@@ -36,17 +38,24 @@ class DeliveryForm(forms.Form):
             "invalid_choice": "Nothing published: one of the chosen documents no longer exists.",
         },
     )
-    title = forms.CharField(
+    title = SingleLineField(
         label="Title",
         max_length=200,
         error_messages={"required": "Nothing published: give the delivery a title."},
     )
-    message = forms.CharField(
+    message = MultiLineField(
         label="Message to the client",
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Optional; shown in the email and in the portal beside the documents.",
+    )
+    # Shown only while documents are outstanding; ``publish`` refuses without it then.
+    close_outstanding = forms.BooleanField(
+        label=CONFIRM_LABEL,
+        required=False,
+        help_text="The period's open requests close and their reminders stop; the client is "
+        "no longer asked for the missing documents.",
     )
 
     def __init__(self, *args, pack, **kwargs):

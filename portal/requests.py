@@ -1,8 +1,13 @@
 """Document requests: made from packs, edited by staff, satisfied by uploads.
 
 A request is complete when every required item is received or not applicable (when it has no
-required item: when every item is). Completing it ticks the pack's collect item carrying the
-``documents_received`` automatic tick, in the same transaction.
+required item: when every item is). The pack's collect items follow it, in the same
+transaction as every change (``refresh_status``): each request item ``covers`` one kind of
+document (bank statements, sales invoices...), and the collect item carrying that automatic
+tick ticks itself when the items of its kind are all in, and unticks itself when one goes
+missing again; ``documents_received`` follows the whole request. The rule for a person's own
+tick or untick is ``tasks.services.follow_documents``'s. A closed request (its pack was
+delivered) or a cancelled one no longer changes.
 """
 
 import datetime
@@ -23,11 +28,21 @@ from portal.models import (
     RequestStatus,
     Source,
 )
+from tasks.models import Pack
+from tasks.services import follow_documents, record_documents_missing
+from templates_engine.models import DOCUMENT_KEYS, AutoTick
 
 REQUEST_BATCH = 1000
 ITEM_BATCH = 5000
-AUTO_KEY = "documents_received"
-AUTO_REASON = "all requested documents received"
+AUTO_KEY = AutoTick.DOCUMENTS_RECEIVED
+# The collect item each kind of document counts for; "other" only counts for the whole request.
+COVERS_BY_TYPE = {
+    DocType.BANK_STATEMENT: AutoTick.BANK_STATEMENTS,
+    DocType.SALES_INVOICE: AutoTick.SALES_INVOICES,
+    DocType.PURCHASE_INVOICE: AutoTick.PURCHASE_INVOICES,
+    DocType.RECEIPT: AutoTick.RECEIPTS,
+    DocType.PAYROLL_REPORT: AutoTick.PAYROLL_REPORT,
+}
 
 SATISFIED = Q(items__received_at__isnull=False) | Q(items__marked_at__isnull=False)
 
@@ -59,7 +74,8 @@ def bank_statement_title(account: BankAccount) -> str:
 
 
 def standard_items(accounts: list[BankAccount], runs_payroll: bool) -> list[dict]:
-    """The items a pack's request asks for, in order."""
+    """The items a pack's request asks for, in order, each with the collect item of the
+    standard template it counts for (``covers``)."""
     specs = [
         {
             "title": bank_statement_title(account),
@@ -73,14 +89,46 @@ def standard_items(accounts: list[BankAccount], runs_payroll: bool) -> list[dict
         {"title": "Sales invoices", "doc_type": DocType.SALES_INVOICE, "required": True},
         {"title": "Purchase invoices", "doc_type": DocType.PURCHASE_INVOICE, "required": True},
         {"title": "Receipts", "doc_type": DocType.RECEIPT, "required": True},
-        {"title": "Petty cash records", "doc_type": DocType.OTHER, "required": False},
+        {
+            "title": "Petty cash records",
+            "doc_type": DocType.OTHER,
+            "required": False,
+            "covers": AutoTick.PETTY_CASH,
+        },
         {
             "title": "Payroll report",
             "doc_type": DocType.PAYROLL_REPORT,
             "required": runs_payroll,
         },
     ]
+    for spec in specs:
+        spec.setdefault("covers", COVERS_BY_TYPE.get(spec["doc_type"], ""))
     return specs
+
+
+def is_in(item: RequestItem) -> bool:
+    return item.received_at is not None or item.marked_at is not None
+
+
+def counted(items: list[RequestItem]) -> list[RequestItem]:
+    """The items that decide whether ``items`` are all in: the required ones, or every one
+    when none is required."""
+    return [item for item in items if item.required] or list(items)
+
+
+def collect_answers(items: list[RequestItem]) -> dict[str, list[str] | None]:
+    """For each document automatic tick, what the request still misses of the items of that
+    kind (their titles; ``[]`` when all are in), or None when the request has none of them.
+    ``documents_received`` answers for the whole request."""
+    groups: dict[str, list[RequestItem]] = {key: [] for key in DOCUMENT_KEYS}
+    groups[AUTO_KEY] = list(items)
+    for item in items:
+        if item.covers in groups and item.covers != AUTO_KEY:
+            groups[item.covers].append(item)
+    return {
+        key: [item.title for item in counted(group) if not is_in(item)] if group else None
+        for key, group in groups.items()
+    }
 
 
 def create_for_packs(packs) -> list[DocumentRequest]:
@@ -125,6 +173,12 @@ def create_for_packs(packs) -> list[DocumentRequest]:
         ):
             items.append(RequestItem(request=request, position=(position + 1) * 10, **spec))
     RequestItem.objects.bulk_create(items, batch_size=ITEM_BATCH)
+    by_request: dict[int, list[RequestItem]] = {}
+    for item in items:
+        by_request.setdefault(id(item.request), []).append(item)
+    record_documents_missing(
+        {request.pack_id: collect_answers(by_request.get(id(request), [])) for request in requests}
+    )
     return requests
 
 
@@ -138,6 +192,22 @@ def create_request(client, *, title: str, due: datetime.date, period, user) -> D
 def _open(request: DocumentRequest) -> None:
     if request.status == RequestStatus.CANCELLED:
         raise RequestError("This request is cancelled; it cannot be changed.")
+    if request.status == RequestStatus.CLOSED:
+        raise RequestError(
+            "This request was closed when its pack was delivered; it cannot be changed."
+        )
+
+
+def _locked(request_id: int) -> DocumentRequest:
+    """The request, locked for a change. Its pack is locked first: delivery takes the pack,
+    then closes its requests, so a change and a delivery at the same moment queue up rather
+    than wait on each other."""
+    pack_id = (
+        DocumentRequest.objects.filter(pk=request_id).values_list("pack_id", flat=True).first()
+    )
+    if pack_id is not None:
+        list(Pack.objects.select_for_update().filter(pk=pack_id).values_list("pk", flat=True))
+    return DocumentRequest.objects.select_for_update().get(pk=request_id)
 
 
 def edit_request(request: DocumentRequest, *, title: str, due: datetime.date) -> None:
@@ -150,6 +220,7 @@ def edit_request(request: DocumentRequest, *, title: str, due: datetime.date) ->
 def cancel_request(request: DocumentRequest) -> None:
     if request.status == RequestStatus.CANCELLED:
         raise RequestError("This request is already cancelled.")
+    _open(request)
     request.status = RequestStatus.CANCELLED
     request.save(update_fields=["status"])
 
@@ -157,11 +228,16 @@ def cancel_request(request: DocumentRequest) -> None:
 def add_item(request: DocumentRequest, *, title: str, doc_type: str, required: bool) -> RequestItem:
     """An ad-hoc item ("October fuel receipts") at the end of the list."""
     with transaction.atomic():
-        request = DocumentRequest.objects.select_for_update().get(pk=request.pk)
+        request = _locked(request.pk)
         _open(request)
         last = request.items.aggregate(last=Max("position"))["last"] or 0
         item = RequestItem.objects.create(
-            request=request, title=title, doc_type=doc_type, required=required, position=last + 10
+            request=request,
+            title=title,
+            doc_type=doc_type,
+            required=required,
+            covers=COVERS_BY_TYPE.get(doc_type, ""),
+            position=last + 10,
         )
         refresh_status(request)
     return item
@@ -170,7 +246,7 @@ def add_item(request: DocumentRequest, *, title: str, doc_type: str, required: b
 def remove_item(item: RequestItem) -> None:
     """Remove the item (its linked documents stay in the store)."""
     with transaction.atomic():
-        request = DocumentRequest.objects.select_for_update().get(pk=item.request_id)
+        request = _locked(item.request_id)
         _open(request)
         item.delete()
         refresh_status(request)
@@ -178,7 +254,7 @@ def remove_item(item: RequestItem) -> None:
 
 def mark_not_applicable(item: RequestItem, reason: str, *, user=None, contact=None) -> None:
     with transaction.atomic():
-        request = DocumentRequest.objects.select_for_update().get(pk=item.request_id)
+        request = _locked(item.request_id)
         _open(request)
         if item.received_at:
             raise RequestError(f"“{item.title}” is received already; it cannot be not applicable.")
@@ -195,7 +271,7 @@ def mark_not_applicable(item: RequestItem, reason: str, *, user=None, contact=No
 def mark_needed(item: RequestItem) -> None:
     """Undo "not applicable": the item is missing again."""
     with transaction.atomic():
-        request = DocumentRequest.objects.select_for_update().get(pk=item.request_id)
+        request = _locked(item.request_id)
         _open(request)
         item.not_applicable_reason = ""
         item.marked_at = None
@@ -211,7 +287,7 @@ def link_document(item: RequestItem, document: Document, *, user=None) -> bool:
     """Link ``document`` to ``item``: the item is received (and no longer "not applicable").
     Returns False when the document was linked to it already."""
     with transaction.atomic():
-        request = DocumentRequest.objects.select_for_update().get(pk=item.request_id)
+        request = _locked(item.request_id)
         _open(request)
         if RequestItemDocument.objects.filter(item=item, document=document).exists():
             return False
@@ -256,10 +332,10 @@ def upload_to_item(item: RequestItem, upload, *, user=None, contact=None, source
 
 def unlink_document(item: RequestItem, document: Document) -> None:
     """Take a document off the item (it stays in the store). With no document left the item
-    is missing again and a complete request reopens — but the pack's collect item, ticked when
-    the request completed, is NOT unticked automatically: a person unticks it if need be."""
+    is missing again: a complete request reopens and the pack's collect item for it unticks
+    itself."""
     with transaction.atomic():
-        request = DocumentRequest.objects.select_for_update().get(pk=item.request_id)
+        request = _locked(item.request_id)
         _open(request)
         RequestItemDocument.objects.filter(item=item, document=document).delete()
         if not RequestItemDocument.objects.filter(item=item).exists():
@@ -269,30 +345,28 @@ def unlink_document(item: RequestItem, document: Document) -> None:
 
 
 def refresh_status(request: DocumentRequest) -> None:
-    """Complete the request when every required item is satisfied (and tick the pack's
-    collect item, once: only on the change to complete); reopen it when that stops being
-    true. Never unticks the pack (see ``unlink_document``). Call inside a transaction."""
-    from tasks.services import auto_tick
-
-    if request.status == RequestStatus.CANCELLED:
+    """Complete the request when every required item is satisfied; reopen it when that stops
+    being true; and bring the pack's collect items in line with it (``follow_documents``).
+    Call inside the transaction that changed the request, holding its lock (``_locked``)."""
+    if request.status in (RequestStatus.CANCELLED, RequestStatus.CLOSED):
         return
-    counts = with_progress(DocumentRequest.objects.filter(pk=request.pk)).values(
-        "required_total", "required_done", "items_total", "items_done"
-    )[0]
-    if counts["required_total"]:
-        done = counts["required_done"] == counts["required_total"]
-    else:
-        done = counts["items_total"] > 0 and counts["items_done"] == counts["items_total"]
+    items = list(
+        RequestItem.objects.filter(request=request).only(
+            "title", "required", "covers", "received_at", "marked_at"
+        )
+    )
+    answers = collect_answers(items)
+    done = answers[AUTO_KEY] == []
     if done and request.status != RequestStatus.COMPLETE:
         request.status = RequestStatus.COMPLETE
         request.completed_at = clock.now()
         request.save(update_fields=["status", "completed_at"])
-        if request.pack_id:
-            auto_tick(request.pack, AUTO_KEY, reason=AUTO_REASON)
     elif not done and request.status == RequestStatus.COMPLETE:
         request.status = RequestStatus.SENT if request.sent_at else RequestStatus.DRAFT
         request.completed_at = None
         request.save(update_fields=["status", "completed_at"])
+    if request.pack_id:
+        follow_documents(Pack(pk=request.pack_id), answers)
 
 
 def pack_request(pack):

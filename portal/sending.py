@@ -65,6 +65,8 @@ def _refusal(
 ) -> str | None:
     if document_request.status == RequestStatus.CANCELLED:
         return "This request is cancelled; it cannot be sent."
+    if document_request.status == RequestStatus.CLOSED:
+        return "This request was closed when its pack was delivered; it cannot be sent."
     if not items:
         return "Add the documents you need before sending the request."
     if document_request.status == RequestStatus.COMPLETE or not missing:

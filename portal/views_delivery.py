@@ -6,14 +6,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from atlasos.accounts.decorators import staff_required
+from portal.closing import closed_since
 from portal.delivery import DeliveryError, delivery_panel, publish, recipients
 from portal.forms_delivery import DeliveryForm
 from tasks.access import access_pack
 
 
 def delivery_context(pack, form: DeliveryForm | None = None) -> dict:
-    """What ``portal/_pack_delivery.html`` needs on the pack page (two queries, see
-    ``delivery_panel``)."""
+    """What ``portal/_pack_delivery.html`` needs on the pack page (two queries, three before
+    delivery once the review is complete: see ``delivery_panel``). ``delivery_outstanding``
+    also warns in the deliver stage, above the deliver item."""
     panel = delivery_panel(pack)
     form = form or DeliveryForm(pack=pack)
     selected = form.chosen_codes
@@ -21,6 +23,7 @@ def delivery_context(pack, form: DeliveryForm | None = None) -> dict:
         selected = panel.preselected
     return {
         "delivery_panel": panel,
+        "delivery_outstanding": panel.outstanding,
         "delivery_form": form,
         "delivery_choices": [
             (document, str(document.code) in selected) for document in panel.documents
@@ -29,7 +32,10 @@ def delivery_context(pack, form: DeliveryForm | None = None) -> dict:
 
 
 def _names(emails) -> str:
-    names = [email.contact.name for email in emails]
+    return _names_of([email.contact.name for email in emails])
+
+
+def _names_of(names: list[str]) -> str:
     if len(names) < 2:
         return "".join(names)
     return f"{', '.join(names[:-1])} and {names[-1]}"
@@ -42,11 +48,19 @@ def published_message(delivery, pack) -> str:
     )
     emails = recipients(delivery)
     if emails:
-        return f"{text} Emailed to {_names(emails)}."
-    return (
-        f"{text} Nobody was emailed: {pack.client.name} has no portal contact yet. The documents "
-        "are in the portal for when a contact is invited."
-    )
+        text = f"{text} Emailed to {_names(emails)}."
+    else:
+        text = (
+            f"{text} Nobody was emailed: {pack.client.name} has no portal contact yet. The "
+            "documents are in the portal for when a contact is invited."
+        )
+    closed = [request.title for request in closed_since(pack, delivery.published_at)]
+    if closed:
+        text = (
+            f"{text} Closed {_names_of(closed)}: the client is no longer asked for "
+            f"{'them' if len(closed) > 1 else 'it'} and reminders stop."
+        )
+    return text
 
 
 @staff_required
@@ -64,6 +78,7 @@ def pack_deliver(request: HttpRequest, code) -> HttpResponse:
                 by=request.user,
                 title=form.cleaned_data["title"],
                 message=form.cleaned_data["message"],
+                close_outstanding=form.cleaned_data["close_outstanding"],
             )
         except DeliveryError as refused:
             form.add_error(None, refused.message)

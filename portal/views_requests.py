@@ -154,7 +154,7 @@ def _detail_context(document_request: DocumentRequest, practice, **forms) -> dic
         required_total=len(required),
         required_done=sum(1 for item in required if item.state != "missing"),
         optional_total=len(items) - len(required),
-        editable=document_request.status != "cancelled",
+        editable=document_request.status not in ("cancelled", "closed"),
         edit_form=forms.get("edit_form")
         or RequestForm(
             initial={"title": document_request.title, "due": document_request.due},

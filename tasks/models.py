@@ -144,6 +144,10 @@ class PackItem(TenantModel):
     )
     done_automatically = models.BooleanField(default=False)
     note = models.TextField(blank=True)
+    # For an item that follows the pack's document request (a document ``auto_key``): what the
+    # request still missed of the documents it covers when last heard from. None: no request
+    # answers for it (yet); []: every one is in; else the missing items' titles.
+    documents_missing = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -171,6 +175,20 @@ class PackItem(TenantModel):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+    @property
+    def hand_override(self) -> str:
+        """ "ticked" when the item is ticked by hand while the request still misses documents
+        it covers, "unticked" when it is unticked although every one of them is in; else "".
+        """
+        missing = self.documents_missing
+        if missing is None:
+            return ""
+        if self.is_done and missing and not self.done_automatically:
+            return "ticked"
+        if not self.is_done and missing == []:
+            return "unticked"
+        return ""
 
 
 class PackEvent(TenantModel):

@@ -6,13 +6,15 @@ from datetime import datetime
 from django.db.models import Count, Q
 
 from tasks.models import Pack, PackEvent, PackItem
+from tasks.signals import pack_delivered
 from tasks.stages import STAGES, Stage
 from tasks.status import current_stage
 
 
 def refresh_progress(pack: Pack, *, actor=None, now: datetime, automatic: bool = False) -> None:
     """Recompute which stages are complete (all mandatory items done), the current stage, and
-    whether the pack has started or is complete; record every change as an event."""
+    whether the pack has started or is complete; record every change as an event. When the
+    pack has just become complete, send ``tasks.signals.pack_delivered`` (same transaction)."""
     rows = (
         PackItem.objects.filter(pack=pack)
         .values("stage")
@@ -91,3 +93,5 @@ def refresh_progress(pack: Pack, *, actor=None, now: datetime, automatic: bool =
         pack.save(update_fields=changed)
     if events:
         PackEvent.objects.bulk_create(events)
+    if "completed_at" in changed and pack.completed_at is not None:
+        pack_delivered.send(sender=Pack, pack=pack, actor=actor, now=now)

@@ -97,11 +97,29 @@ def set_item_done(item: PackItem, user, done: bool) -> PackItem:
             actor=user,
             action=PackEvent.Action.TICKED if done else PackEvent.Action.UNTICKED,
             stage=item.stage,
-            detail=item.title,
+            detail=hand_tick_detail(item)[:500],
             created_at=now,
         )
         refresh_progress(pack, actor=user, now=now)
     return item
+
+
+def hand_tick_detail(item: PackItem) -> str:
+    """What the audit trail says about a tick or untick by hand (``item`` already changed):
+    the title, and for an item that follows the document request, a manual override when the
+    request says otherwise."""
+    if item.hand_override == "ticked":
+        missing = ", ".join(item.documents_missing)
+        return (
+            f"{item.title} — manual override: ticked by hand while the request still misses: "
+            f"{missing}"
+        )
+    if item.hand_override == "unticked":
+        return (
+            f"{item.title} — manual override: unticked by hand although the request has every "
+            "document for it"
+        )
+    return item.title
 
 
 def tick_from_form(item: PackItem, user, value: str | None) -> str | None:
@@ -168,27 +186,113 @@ def auto_tick(pack: Pack, auto_key: str, *, reason: str) -> int:
     with transaction.atomic():
         pack = Pack.objects.select_for_update().get(pk=pack.pk)
         items = list(PackItem.objects.filter(pack=pack, auto_key=auto_key, done_at__isnull=True))
-        if not items:
-            return 0
-        now = clock.now()
-        for item in items:
-            item.done_at = now
-            item.done_automatically = True
-            item.done_by = None
-        PackItem.objects.bulk_update(items, ["done_at", "done_automatically", "done_by"])
-        PackEvent.objects.bulk_create(
-            [
-                PackEvent(
-                    pack=pack,
-                    item=item,
-                    action=PackEvent.Action.TICKED,
-                    stage=item.stage,
-                    detail=f"{item.title} ({reason})"[:500],
-                    automatic=True,
-                    created_at=now,
-                )
-                for item in items
-            ]
-        )
-        refresh_progress(pack, now=now, automatic=True)
+        _change_automatically(pack, items, done=True, reasons={auto_key: reason})
     return len(items)
+
+
+def auto_untick(pack: Pack, auto_key: str, *, reason: str) -> int:
+    """The reverse of ``auto_tick``: the system knows the work is no longer done (a document
+    unlinked, an item needed again). Unticks the pack's ticked items carrying ``auto_key``,
+    recorded as automatic with ``reason``, and refreshes the pack's progress (a complete stage
+    reopens); returns how many it unticked. A delivered pack is left as it is."""
+    with transaction.atomic():
+        pack = Pack.objects.select_for_update().get(pk=pack.pk)
+        if pack.is_complete:
+            return 0
+        items = list(PackItem.objects.filter(pack=pack, auto_key=auto_key, done_at__isnull=False))
+        _change_automatically(pack, items, done=False, reasons={auto_key: reason})
+    return len(items)
+
+
+def follow_documents(pack: Pack, answers: dict[str, list[str] | None]) -> None:
+    """Bring the pack's items that follow its document request in line with the request.
+
+    ``answers`` maps each document ``auto_key`` to what the request still misses of the
+    documents it covers: ``[]`` when every one is received or not applicable, the missing
+    items' titles otherwise, None when the request has no item of that kind (the item is then
+    left to people). For each item carrying one of the keys:
+
+    - it ticks itself when its answer becomes "all in" (it was not already);
+    - it unticks itself when something it covers goes missing that was not missing before
+      (an upload unlinked, an item needed again, a new required item added);
+    - otherwise its tick stands. So a tick or untick by hand (a manual override, recorded as
+      such) is not fought: it stands until the documents the item covers change again.
+
+    What the request misses is stored on the item (``documents_missing``) for the pack page
+    and for the next answer. A delivered pack never changes. Call inside the transaction that
+    changed the request; one query to read the items, one to store them, then the usual tick
+    bookkeeping when something ticked or unticked.
+    """
+    with transaction.atomic():
+        pack = Pack.objects.select_for_update().get(pk=pack.pk)
+        if pack.is_complete:
+            return
+        items = list(PackItem.objects.filter(pack=pack, auto_key__in=list(answers)))
+        tick, untick, changed = [], [], []
+        for item in items:
+            missing, before = answers[item.auto_key], item.documents_missing
+            if missing == before:
+                continue
+            if missing == [] and not item.is_done and before != []:
+                tick.append(item)
+            elif missing and item.is_done and set(missing) - set(before or []):
+                untick.append(item)
+            item.documents_missing = missing
+            changed.append(item)
+        if not changed:
+            return
+        PackItem.objects.bulk_update(changed, ["documents_missing"])
+        reasons = {item.auto_key: "the document request has every document for it" for item in tick}
+        _change_automatically(pack, tick, done=True, reasons=reasons)
+        reasons = {
+            item.auto_key: f"the document request misses: {', '.join(item.documents_missing)}"
+            for item in untick
+        }
+        _change_automatically(pack, untick, done=False, reasons=reasons)
+
+
+def record_documents_missing(answers: dict[int, dict[str, list[str] | None]]) -> None:
+    """What new requests miss, stored on their packs' items without ticking or unticking
+    anything (``answers`` by pack id): a tick made before the request existed stands, and
+    shows as a manual override while documents are missing. Two queries for any number of
+    packs."""
+    items = list(
+        PackItem.objects.filter(
+            pack_id__in=list(answers),
+            auto_key__in={key for keys in answers.values() for key in keys},
+            pack__completed_at__isnull=True,
+        )
+    )
+    for item in items:
+        item.documents_missing = answers[item.pack_id].get(item.auto_key)
+    PackItem.objects.bulk_update(items, ["documents_missing"], batch_size=1000)
+
+
+def _change_automatically(
+    pack: Pack, items: list[PackItem], *, done: bool, reasons: dict[str, str]
+) -> None:
+    """Tick (or untick) ``items`` as the system, with the reason for their key in the audit
+    trail, and refresh the pack's progress. Inside a transaction holding the pack's lock."""
+    if not items:
+        return
+    now = clock.now()
+    for item in items:
+        item.done_at = now if done else None
+        item.done_automatically = done
+        item.done_by = None
+    PackItem.objects.bulk_update(items, ["done_at", "done_automatically", "done_by"])
+    PackEvent.objects.bulk_create(
+        [
+            PackEvent(
+                pack=pack,
+                item=item,
+                action=PackEvent.Action.TICKED if done else PackEvent.Action.UNTICKED,
+                stage=item.stage,
+                detail=f"{item.title} ({reasons[item.auto_key]})"[:500],
+                automatic=True,
+                created_at=now,
+            )
+            for item in items
+        ]
+    )
+    refresh_progress(pack, now=now, automatic=True)

@@ -12,12 +12,36 @@ DAY_VALIDATORS = [MinValueValidator(1), MaxValueValidator(60)]
 
 
 class AutoTick(models.TextChoices):
-    """Checklist items the system can tick by itself when it knows the work is done."""
+    """Checklist items the system can tick by itself when it knows the work is done.
+
+    The document keys follow the pack's document request (``portal.requests``): an item with
+    one ticks when the request items of that kind are all received or not applicable, and
+    unticks when that stops being true. ``documents_received`` is the whole request (for a
+    practice's own items); the others are one kind of document each.
+    """
 
     DOCUMENTS_RECEIVED = "documents_received", "All requested documents received"
+    BANK_STATEMENTS = "bank_statements", "Requested bank statements received"
+    SALES_INVOICES = "sales_invoices", "Requested sales invoices received"
+    PURCHASE_INVOICES = "purchase_invoices", "Requested purchase invoices received"
+    RECEIPTS = "receipts", "Requested receipts received"
+    PETTY_CASH = "petty_cash", "Requested petty cash records received"
+    PAYROLL_REPORT = "payroll_report", "Requested payroll report received"
     BANK_RECONCILED = "bank_reconciled", "All bank accounts reconciled"
     ACCOUNTS_RENDERED = "accounts_rendered", "Management accounts rendered"
     PACK_DELIVERED = "pack_delivered", "Pack delivered to the client"
+
+
+# The keys a document request answers (portal.requests.collect_answers).
+DOCUMENT_KEYS = (
+    AutoTick.DOCUMENTS_RECEIVED,
+    AutoTick.BANK_STATEMENTS,
+    AutoTick.SALES_INVOICES,
+    AutoTick.PURCHASE_INVOICES,
+    AutoTick.RECEIPTS,
+    AutoTick.PETTY_CASH,
+    AutoTick.PAYROLL_REPORT,
+)
 
 
 def due_day_field(stage: str, *, null: bool = False):

@@ -100,6 +100,8 @@ class RequestStatus(models.TextChoices):
     SENT = "sent", "Sent"
     COMPLETE = "complete", "Complete"
     CANCELLED = "cancelled", "Cancelled"
+    # Still incomplete when its pack was delivered: no longer asked for, no more reminders.
+    CLOSED = "closed", "Closed"
 
 
 class DocumentRequest(TenantModel):
@@ -108,7 +110,9 @@ class DocumentRequest(TenantModel):
     Made from a pack's collect stage when the recurrence creates the pack (one per pack), or by
     hand (no pack). It becomes complete when every required item is received or not applicable
     (``portal.requests.refresh_status``); "sent" is set when it goes to the client's portal
-    contacts."""
+    contacts; "closed" when the pack of its period is delivered while it is still incomplete
+    (``portal.closing``): it is no longer asked for, its reminders stop, and it is kept as it
+    was, with when and why (``closed_at``, ``closed_reason``)."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="document_requests")
     pack = models.ForeignKey(
@@ -127,6 +131,8 @@ class DocumentRequest(TenantModel):
     escalated_at = models.DateTimeField(
         null=True, blank=True, help_text="When the missing documents went to the assigned staff."
     )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -176,6 +182,12 @@ class RequestItem(TenantModel):
         related_name="request_items",
     )
     required = models.BooleanField(default=True)
+    covers = models.CharField(
+        max_length=24,
+        blank=True,
+        help_text="The pack's collect item it counts for (a document key of "
+        "templates_engine.models.AutoTick); blank: only for “all requested documents received”.",
+    )
     position = models.PositiveIntegerField(default=0)
     received_at = models.DateTimeField(null=True, blank=True)
     not_applicable_reason = models.CharField(max_length=300, blank=True)

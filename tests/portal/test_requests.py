@@ -111,6 +111,8 @@ def _queries_for(practice, n):
     on_standard(practice, clients)
     with practice_context(practice.pk):
         packs = [PackFactory(practice=practice, client=client) for client in clients]
+        for pack in packs:
+            PackItemFactory(practice=practice, pack=pack, title="Receipts", auto_key="receipts")
         with CaptureQueriesContext(connection) as queries:
             services.create_for_packs(packs)
         assert DocumentRequest.objects.filter(pack__in=packs).count() == n
@@ -124,9 +126,10 @@ def _queries_for(practice, n):
 
 def test_creating_requests_takes_the_same_queries_for_3_or_30_packs(practice, other_practice):
     # Reads: clients, bank accounts, existing requests; then the requests and their items in
-    # bulk (one INSERT each on PostgreSQL).
+    # bulk (one INSERT each on PostgreSQL); then the packs' items that follow the request, and
+    # one UPDATE storing what the new requests miss.
     small, large = _queries_for(practice, 3), _queries_for(other_practice, 30)
-    assert small[:2] == large[:2] == (3, {"portal_documentrequest", "portal_requestitem"})
+    assert small[:2] == large[:2] == (5, {"portal_documentrequest", "portal_requestitem"})
     assert small[2] == 2
     if connection.vendor == "postgresql":
         assert large[2] == 2
@@ -137,16 +140,17 @@ def test_creating_requests_takes_the_same_queries_for_3_or_30_packs(practice, ot
 
 @pytest.fixture
 def pack_request(practice):
-    """A pack with the standard "documents received" collect item, and its request of two
-    required items and one optional."""
+    """A pack with a "documents received" collect item (and a capture item, so that ticking
+    it does not complete the pack), and its request of two required items and one optional."""
     with practice_context(practice.pk):
         pack = PackFactory(practice=practice)
         PackItemFactory(
             practice=practice,
             pack=pack,
-            title="Bank statements received",
+            title="All documents received",
             auto_key=services.AUTO_KEY,
         )
+        PackItemFactory(practice=practice, pack=pack, stage="capture", title="Journals posted")
         request = DocumentRequestFactory(
             practice=practice, client=pack.client, pack=pack, period=date(2026, 10, 1)
         )
@@ -197,7 +201,7 @@ def test_completion_ticks_the_collect_item_exactly_once(practice, pack_request, 
         assert collect_ticks(pack) == 1
 
 
-def test_unlinking_reopens_the_request_but_does_not_untick_the_pack(practice, pack_request):
+def test_unlinking_reopens_the_request_and_unticks_the_collect_item(practice, pack_request):
     with practice_context(practice.pk):
         pack = pack_request.pack
         first, second, _ = pack_request.items.all()
@@ -209,7 +213,13 @@ def test_unlinking_reopens_the_request_but_does_not_untick_the_pack(practice, pa
         first.refresh_from_db()
         assert first.state == "missing"
         assert progress(pack_request) == (1, 2, "draft")
-        assert PackItem.objects.get(pack=pack, auto_key=services.AUTO_KEY).done_at
+        collect = PackItem.objects.get(pack=pack, auto_key=services.AUTO_KEY)
+        assert collect.done_at is None and collect.documents_missing == ["Bank statement"]
+        untick = PackEvent.objects.get(pack=pack, action="unticked")
+        assert untick.automatic
+        assert untick.detail == (
+            "All documents received (the document request misses: Bank statement)"
+        )
         assert not RequestItemDocument.objects.filter(document=document).exists()
         document.refresh_from_db()  # the document stays in the store
 

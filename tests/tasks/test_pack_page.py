@@ -365,11 +365,11 @@ def test_a_note_with_htmx_returns_the_stage_and_can_be_removed(as_staff, pack):
 def test_history_lists_events_newest_first_with_automatic_ones_marked(as_staff, pack):
     tick(as_staff, items(pack, "collect")[1])
     with practice_context(pack.practice_id):
-        auto_tick(pack, "documents_received", reason="all requested documents received")
+        auto_tick(pack, "bank_statements", reason="every bank statement received")
     page = as_staff.get(f"/packs/{pack.code}/").content.decode()
     history = page.split('id="pack-history"')[1]
     assert "3 events, newest first." in history  # created, ticked by Tom, ticked automatically
-    automatic = history.index("Bank statements received (all requested documents received)")
+    automatic = history.index("Bank statements received (every bank statement received)")
     by_tom = history.index("Ticked: Sales invoices received")
     created = history.index("Pack created")
     assert automatic < by_tom < created

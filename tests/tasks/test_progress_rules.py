@@ -110,12 +110,12 @@ def test_a_full_cycle_completes_the_pack(pack, staff, manager):
 
 
 def test_auto_tick_hook_ticks_its_items_and_says_why(pack, staff):
-    assert auto_tick(pack, "documents_received", reason="all requested documents received") == 1
-    item = pack.items.get(auto_key="documents_received")
+    assert auto_tick(pack, "bank_statements", reason="every bank statement received") == 1
+    item = pack.items.get(auto_key="bank_statements")
     assert item.done_automatically and item.done_by is None
     event = PackEvent.objects.get(pack=pack, item=item)
-    assert event.automatic and "all requested documents received" in event.detail
-    assert auto_tick(pack, "documents_received", reason="again") == 0
+    assert event.automatic and "every bank statement received" in event.detail
+    assert auto_tick(pack, "bank_statements", reason="again") == 0
     set_item_done(item, staff, False)  # a person can always untick it
     item.refresh_from_db()
     assert item.done_at is None
