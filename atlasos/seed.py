@@ -1,4 +1,5 @@
-"""The demo practice: a team of five and N realistic clients, deterministic for a given name.
+"""The demo practice: a team of five and N realistic clients, mid-flight in the monthly cycle on
+whatever day it is seeded, deterministic for a given name and day.
 
 Later issues extend ``seed_practice`` so that every feature has demo data.
 """
@@ -7,7 +8,6 @@ import random
 import re
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -17,8 +17,9 @@ from schwifty import IBAN
 
 from atlasos import clock
 from atlasos.accounts.models import Role
+from atlasos.seed_alerts import seed_overdue_alerts, settle_notifications
 from atlasos.seed_cycle import seed_cycle
-from atlasos.seed_portal import seed_portal
+from atlasos.seed_portal import portal_clients, seed_portal, untouched_packs
 from atlasos.tenancy.context import practice_context
 from atlasos.tenancy.models import Practice
 from clients.choices import AccountingSystem, EntityType, PayrollFrequency, VatFrequency
@@ -264,23 +265,24 @@ def seed_practice(
             team = _seed_team(practice, email, password)
             seeded = _seed_clients(rng, team, clients)
             now = clock.now()
-            seed_cycle(rng, practice, seeded, now, history=history)
-            seed_portal(practice, team, seeded, now, email=portal_email, password=portal_password)
-            _seed_alerts(practice, now)
+            demo, others = portal_clients(seeded) if portal_email else ([], [])
+            cycle = seed_cycle(
+                rng, practice, seeded, now, history=history, forced=untouched_packs(demo, others)
+            )
+            seed_portal(
+                practice,
+                team[0],
+                cycle,
+                now,
+                email=portal_email,
+                password=portal_password,
+                demo=demo,
+                others=others,
+            )
+            # The bell: today's overdue alerts and the older ones already read, none emailed.
+            seed_overdue_alerts(practice, now)
+            settle_notifications(now)
     return SeedResult(practice, True, time.perf_counter() - started, clients)
-
-
-def _seed_alerts(practice: Practice, now) -> None:
-    """The bell is not empty on the first visit: the overdue alerts the job would raise today,
-    the older ones already read. None is emailed (the team's addresses are made up)."""
-    from atlasos.notifications.models import Notification
-    from tasks.alerts import raise_overdue_alerts
-
-    raise_overdue_alerts(practice, now, sweep=False)
-    # Before the seed's transaction commits, when the queued emails would be claimed.
-    Notification.objects.update(email_state=Notification.EmailState.NONE)
-    # Alerts about stages due more than a week ago have been seen.
-    Notification.objects.filter(alert__due__lt=(now - timedelta(days=7)).date()).update(read_at=now)
 
 
 def _seed_team(practice: Practice, email: str, password: str) -> list:
@@ -358,8 +360,9 @@ def _seed_clients(rng: random.Random, team: list, count: int) -> list[Client]:
                     + [AccountingSystem.SAGE, AccountingSystem.FREEAGENT]
                 ),
                 currency="GBP",
-                preparer=rng.choice(preparers),
-                reviewer=rng.choice(reviewers),
+                preparer=(preparer := rng.choice(preparers)),
+                # Review is by someone other than the preparer (a manager can be either).
+                reviewer=rng.choice([u for u in reviewers if u is not preparer]),
                 notes="",
             )
         )

@@ -1,29 +1,78 @@
 """The demo practice's client portal: a contact who signs in, requests in every state, the
-documents clients uploaded, a reminder history and a delivered pack.
+documents clients uploaded, a reminder history and deliveries.
 
-Everything goes through the services a real practice uses (invitation, sending, uploads,
-the reminder job run on the past days it would have run, delivery), so the demo shows what the
-product does. No email leaves: the seed marks the recorded emails sent before it commits."""
+Sarah Whitfield is the director of three companies, and each has a story over the two newest
+periods, played in order of time through the services a practice uses
+(``atlasos.seed_timeline``):
+
+- the first sent everything last month (delivered, acknowledged) and this month only the bank
+  statements so far: the pack waits in collect for the rest;
+- the second has sent nothing for two months: reminders went out, the request was escalated to
+  the preparer, and both packs are stuck in collect;
+- the third sends everything on time: last month's delivery waits for her acknowledgement, and
+  this month's pack moves through its stages as the date allows.
+
+Every request is made when its pack is (by the recurrence), sent later that day, reminded by
+the reminder job on each day it would have run, and never left open once its period is
+delivered. Two other clients have this month's request still in draft (they are not on the
+portal yet: their packs wait untouched) and one had it cancelled. No email leaves: the seed
+marks every recorded email sent as it goes, before anything could claim it.
+"""
 
 import datetime
 import random
-import re
+from functools import partial
+from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.test.utils import override_settings
-from django.utils import timezone
 
+from atlasos import clock
 from atlasos.seed_files import text_pdf
+from atlasos.seed_plan import ON_TIME, UNTOUCHED, plan_pack, work_moment
+from atlasos.seed_timeline import CLICK, Timeline, clicks, follow_request, tick_stage
 from clients.choices import EntityType
 from clients.models import Client, ClientContact, Contact
 from portal import delivery, portal_accounts, reminders, requests, sending
 from portal.documents import store_document
-from portal.models import DocType, PortalEmail, RequestItem, Source
+from portal.models import Delivery, DocType, PortalEmail, RequestItem, Source
 from tasks.models import Pack
+from tasks.stages import Stage
+from tasks.workdays import WorkCalendar
 
 CONTACT_NAME = "Sarah Whitfield"
 DEMO_CLIENTS = 3  # the contact is a director of three companies: the switcher has work to do
-OTHER_REQUESTS = 8
+DRAFTS = 2  # clients whose newest request is a draft
+OTHER_REQUESTS = DRAFTS + 1  # and one whose newest request was cancelled
+NOT_THIS_MONTH = "Nothing of this kind this month."
+REMINDER_RUN = datetime.time(8, 0)
+SENT_STATES = (PortalEmail.State.PENDING, PortalEmail.State.SENDING)
+
+
+def portal_clients(clients: list[Client]) -> tuple[list[Client], list[Client]]:
+    """The contact's companies, and the other clients with a request this month."""
+    companies = [c for c in clients if c.entity_type == EntityType.LIMITED_COMPANY]
+    demo = companies[:DEMO_CLIENTS]
+    others = [c for c in clients if c not in demo][:OTHER_REQUESTS]
+    return demo, others
+
+
+def untouched_packs(demo: list[Client], others: list[Client]) -> dict:
+    """The packs whose story is played here start as the recurrence made them (the cycle's
+    ``forced`` profiles, by client and age: 0 the newest period, 1 the one before)."""
+    forced = {(client.pk, age): UNTOUCHED for client in demo for age in (0, 1)}
+    forced.update({(client.pk, 0): UNTOUCHED for client in others[:DRAFTS]})
+    return forced
+
+
+def seed_portal(practice, partner, cycle, now, *, email, password, demo, others) -> None:
+    """Give the demo practice its portal: see the module docstring."""
+    if not email or not demo:
+        return
+    # The demo's addresses are made up: whatever the services send goes nowhere.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        _seed_portal(practice, partner, cycle, now, email, password, demo, others)
 
 
 def _pdf_upload(name: str, title: str, lines: list[str]) -> SimpleUploadedFile:
@@ -42,15 +91,31 @@ def _statement(client: Client, item: RequestItem, rng: random.Random) -> SimpleU
             f"{day:02d} {period:%b}  {'Receipt' if amount > 0 else 'Payment':<36}{amount:>10,.2f}"
         )
     lines.append(f"   Closing balance                          {balance:>10,.2f}")
-    slug = "-".join(re.findall(r"[a-z0-9]+", item.title.lower()))[:40]
-    return _pdf_upload(f"{slug}-{period:%Y-%m}.pdf", item.title, lines)
+    digits = item.bank_account.account_number[-4:] if item.bank_account else f"{item.pk}"
+    return _pdf_upload(f"bank-statement-{digits}-{period:%Y-%m}.pdf", item.title, lines)
 
 
-def _invoices(client: Client, item: RequestItem) -> SimpleUploadedFile:
+def _listing(client: Client, item: RequestItem, prefix: str) -> SimpleUploadedFile:
+    """Invoices, receipts or a payroll summary: a page listing the month's documents."""
     period = item.request.period
     lines = [f"{client.name}", f"{item.title}, {period:%B %Y}", ""]
-    lines += [f"INV-{period:%y%m}-{n:03d}   {120 * n + 37:>9,.2f}" for n in range(1, 9)]
+    lines += [f"{prefix}-{period:%y%m}-{n:03d}   {120 * n + 37:>9,.2f}" for n in range(1, 9)]
     return _pdf_upload(f"{item.doc_type}-{period:%Y-%m}.pdf", item.title, lines)
+
+
+def _document_for(client: Client, item: RequestItem, rng: random.Random):
+    """The file the client sends for ``item``, or None when it does not apply this month."""
+    if item.doc_type == DocType.BANK_STATEMENT:
+        return _statement(client, item, rng)
+    prefixes = {
+        DocType.SALES_INVOICE: "INV",
+        DocType.PURCHASE_INVOICE: "BILL",
+        DocType.RECEIPT: "RCPT",
+        DocType.PAYROLL_REPORT: "PAY",
+    }
+    if item.doc_type in prefixes and (item.required or item.doc_type != DocType.PAYROLL_REPORT):
+        return _listing(client, item, prefixes[item.doc_type])
+    return None
 
 
 def _demo_contact(clients: list[Client], email: str) -> Contact:
@@ -61,114 +126,173 @@ def _demo_contact(clients: list[Client], email: str) -> Contact:
     return contact
 
 
-def _at(day: datetime.date, hour: int, tz) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=tz)
+class _Story:
+    """Schedules what the contact, the team and the jobs did, on one timeline."""
 
+    def __init__(self, practice, partner, cycle, now, contact):
+        self.partner, self.cycle, self.now, self.contact = partner, cycle, now, contact
+        self.rng = random.Random(f"{practice.name} portal")
+        self.tz = ZoneInfo(practice.timezone)
+        self.calendar = WorkCalendar(practice.country)
+        self.timeline = Timeline(now)
+        self.first_sent: datetime.datetime | None = None
 
-def seed_portal(practice, team: list, clients: list[Client], now, *, email: str, password: str):
-    """Give the demo practice its portal: see the module docstring."""
-    if not email:
-        return
-    # The demo's addresses are made up: whatever the services send goes nowhere.
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        _seed_portal(practice, team, clients, now, email=email, password=password)
+    def day_of(self, moment: datetime.datetime) -> datetime.date:
+        return moment.astimezone(self.tz).date()
 
+    def send(self, pack: Pack, document_request) -> datetime.datetime | None:
+        """The preparer sends the request on the day the pack appears."""
+        created = pack.created_at
+        sent = work_moment(self.rng, self.day_of(created), created, self.now, self.tz)
+        if not self.timeline.add(sent, _send, document_request, pack.preparer):
+            return None
+        self.first_sent = min(filter(None, (self.first_sent, sent)))
+        return sent
 
-def _seed_portal(practice, team, clients, now, *, email: str, password: str) -> None:
-    rng = random.Random(f"{practice.name} portal")
-    partner = team[0]
-    tz = timezone.get_current_timezone()
-    companies = [c for c in clients if c.entity_type == EntityType.LIMITED_COMPANY]
-    demo = companies[:DEMO_CLIENTS]
-    if not demo:
-        return
-    contact = _demo_contact(demo, email)
-    for client in demo:
-        account = portal_accounts.invite_contact(contact, client, by=partner, now=now)
-    account.user.set_password(password)
-    account.user.save(update_fields=["password"])
-    account.activated_at = account.last_sign_in_at = now
-    account.save(update_fields=["activated_at", "last_sign_in_at"])
+    def halfway(self, pack: Pack, document_request) -> None:
+        sent = self.send(pack, document_request)
+        if sent is None:
+            return
+        day = min(self.day_of(self.now), self.calendar.add_working_days(self.day_of(sent), 1))
+        moment = work_moment(self.rng, day, sent, self.now, self.tz)
+        self.timeline.add(moment, self._upload, pack, document_request, DocType.BANK_STATEMENT)
 
-    current = Pack.objects.order_by("-period").values_list("period", flat=True).first()
-    others = [c for c in clients if c not in demo][:OTHER_REQUESTS]
-    packs = list(Pack.objects.filter(period=current, client__in=demo + others).order_by("pk"))
-    made = {r.client_id: r for r in requests.create_for_packs(packs)}
+    def on_time(self, pack: Pack, document_request, *, acknowledged: bool) -> None:
+        """Every document in before collect is due, then each stage on time, as far as now
+        allows: reviewed, delivered and (``acknowledged``) acknowledged the next working day."""
+        sent = self.send(pack, document_request)
+        if sent is None:
+            return
+        plan = plan_pack(self.rng, ON_TIME, pack.due_dates, sent, self.now, self.calendar, self.tz)
+        if Stage.COLLECT not in plan.done:
+            return
+        self.timeline.add(plan.done[Stage.COLLECT], self._upload, pack, document_request, None)
+        for stage in (Stage.CAPTURE, Stage.RECONCILE, Stage.PREPARE, Stage.REVIEW):
+            if stage in plan.done:
+                user = pack.reviewer if stage == Stage.REVIEW else pack.preparer
+                self.timeline.add(plan.done[stage], tick_stage, pack, stage, user, self.rng)
+        published = plan.done.get(Stage.DELIVER)
+        if published is None:
+            return
+        self.timeline.add(published, self._deliver, pack)
+        if acknowledged:
+            day = self.calendar.add_working_days(self.day_of(published), 1)
+            moment = work_moment(self.rng, day, published, self.now, self.tz)
+            self.timeline.add(moment, _acknowledge, pack, self.contact)
 
-    today = timezone.localdate(now)
-    sent_days = []
-    for number, client in enumerate(demo):
-        document_request = made.get(client.pk)
-        if document_request is None:
-            continue
-        sent_on = min(document_request.due - datetime.timedelta(days=7), today)
-        sending.send_request(document_request, by=partner, now=_at(sent_on, 9, tz))
-        sent_days.append(sent_on)
-        items = list(document_request.items.order_by("position"))
-        if number == 0:
-            # Halfway: the bank statements are in, the rest is still awaited.
-            for item in items:
-                if item.doc_type == DocType.BANK_STATEMENT:
-                    requests.upload_to_item(item, _statement(client, item, rng), contact=contact)
-        elif number == 2:
-            # Complete: everything uploaded or not applicable this month.
-            for item in items:
-                if item.doc_type == DocType.BANK_STATEMENT:
-                    upload = _statement(client, item, rng)
-                elif item.doc_type in (DocType.SALES_INVOICE, DocType.PURCHASE_INVOICE):
-                    upload = _invoices(client, item)
-                else:
-                    requests.mark_not_applicable(
-                        item, "Nothing of this kind this month.", contact=contact
-                    )
-                    continue
-                requests.upload_to_item(item, upload, contact=contact)
-    # The other clients' requests: a few sent by hand to nobody yet (drafts), one cancelled.
-    for number, client in enumerate(others):
-        document_request = made.get(client.pk)
-        if document_request is not None and number == 0:
-            requests.cancel_request(document_request)
+    def cancel(self, pack: Pack, document_request) -> None:
+        day = self.calendar.add_working_days(self.day_of(pack.created_at), 1)
+        moment = work_moment(self.rng, day, pack.created_at, self.now, self.tz)
+        self.timeline.add(moment, requests.cancel_request, document_request)
 
-    # The reminder job, on every past day it would have run since the first request went out.
-    if sent_days:
-        day = min(sent_days)
-        while day < today:
-            reminders.run_reminders(now=_at(day, 10, tz))
+    def reminders(self) -> None:
+        """The reminder job on every day since the first request went out, today included."""
+        if self.first_sent is None:
+            return
+        day = self.day_of(self.first_sent)
+        while day <= self.day_of(self.now):
+            moment = datetime.datetime.combine(day, REMINDER_RUN, self.tz)
+            moment = min(moment, self.now - datetime.timedelta(minutes=1))
+            if moment > self.first_sent:
+                self.timeline.add(moment, reminders.run_reminders, moment)
             day += datetime.timedelta(days=1)
 
-    _seed_delivery(demo[0], partner, contact, rng, now)
-    # Nothing is emailed from the demo: mark the recorded emails sent before the seed commits.
-    PortalEmail.objects.exclude(state=PortalEmail.State.SENT).update(
-        state=PortalEmail.State.SENT, sent_at=now
+    def _upload(self, pack: Pack, document_request, only: str | None) -> None:
+        """The contact uploads the documents (``only`` one type, or all of them: what does not
+        apply this month is marked not applicable); the preparer then ticks the collect items
+        whose documents are in."""
+        items = RequestItem.objects.filter(request=document_request).select_related(
+            "request", "bank_account"
+        )
+        chosen = [item for item in items.order_by("position") if not only or item.doc_type == only]
+        for item, moment in clicks(chosen):
+            with clock.fixed_at(moment):
+                upload = _document_for(pack.client, item, self.rng)
+                if upload is None:
+                    requests.mark_not_applicable(item, NOT_THIS_MONTH, contact=self.contact)
+                else:
+                    requests.upload_to_item(item, upload, contact=self.contact)
+        with clock.fixed_at(clock.now() + len(chosen) * CLICK):
+            follow_request(pack, document_request, pack.preparer)
+
+    def _deliver(self, pack: Pack) -> None:
+        """The reviewer publishes the management accounts to the portal."""
+        revenue = self.rng.randint(40_000, 90_000)
+        costs = int(revenue * self.rng.uniform(0.6, 0.85))
+        lines = [
+            f"{pack.client.name}",
+            f"Management accounts for {pack.period_label}",
+            "",
+            f"Turnover                         {revenue:>12,.2f}",
+            f"Cost of sales and overheads     ({costs:>11,.2f})",
+            f"Net profit                       {revenue - costs:>12,.2f}",
+        ]
+        upload = _pdf_upload(
+            f"management-accounts-{pack.period:%Y-%m}.pdf", "Management accounts", lines
+        )
+        document, _ = store_document(
+            pack.client,
+            upload,
+            doc_type=DocType.MANAGEMENT_ACCOUNTS,
+            period=pack.period,
+            source=Source.GENERATED,
+            user=pack.reviewer,
+        )
+        delivery.publish(pack, [document], by=pack.reviewer, now=clock.now())
+
+
+def _send(document_request, user) -> None:
+    sending.send_request(document_request, by=user, now=clock.now())
+
+
+def _acknowledge(pack: Pack, contact: Contact) -> None:
+    delivery.acknowledge(Delivery.objects.get(pack=pack), contact, now=clock.now())
+
+
+def _emails_sent() -> None:
+    """What the services queued was sent at once (to nowhere): nothing is left to claim."""
+    PortalEmail.objects.filter(state__in=SENT_STATES).update(
+        state=PortalEmail.State.SENT, claimed_at=F("created_at"), sent_at=F("created_at")
     )
 
 
-def _seed_delivery(client: Client, partner, contact: Contact, rng, now) -> None:
-    """Last month's management accounts, delivered and acknowledged."""
-    pack = (
-        Pack.objects.filter(client=client, completed_at__isnull=False).order_by("-period").first()
+def _seed_portal(practice, partner, cycle, now, email, password, demo, others) -> None:
+    contact = _demo_contact(demo, email)
+    story = _Story(practice, partner, cycle, now, contact)
+    first = cycle.created[cycle.before or cycle.newest]
+    invited = datetime.datetime.combine(
+        story.day_of(first) - datetime.timedelta(days=3), datetime.time(10, 0), story.tz
     )
-    if pack is None:
-        return
-    period = pack.period
-    revenue = rng.randint(40_000, 90_000)
-    costs = int(revenue * rng.uniform(0.6, 0.85))
-    lines = [
-        f"{client.name}",
-        f"Management accounts for {period:%B %Y}",
-        "",
-        f"Turnover                         {revenue:>12,.2f}",
-        f"Cost of sales and overheads     ({costs:>11,.2f})",
-        f"Net profit                       {revenue - costs:>12,.2f}",
-    ]
-    upload = _pdf_upload(f"management-accounts-{period:%Y-%m}.pdf", "Management accounts", lines)
-    document, _ = store_document(
-        client,
-        upload,
-        doc_type=DocType.MANAGEMENT_ACCOUNTS,
-        period=period,
-        source=Source.GENERATED,
-        user=partner,
-    )
-    published = delivery.publish(pack, [document], by=partner, now=now)
-    delivery.acknowledge(published, contact, now=now)
+    with clock.fixed_at(invited):
+        for client in demo:
+            account = portal_accounts.invite_contact(contact, client, by=partner, now=invited)
+    account.user.set_password(password)
+    account.user.save(update_fields=["password"])
+    account.activated_at = invited + datetime.timedelta(hours=2)
+    account.last_sign_in_at = now
+    account.save(update_fields=["activated_at", "last_sign_in_at"])
+
+    made = {}
+    for period in filter(None, (cycle.before, cycle.newest)):
+        clients = demo + (others if period == cycle.newest else [])
+        packs = [cycle.packs[(client.pk, period)] for client in clients]
+        with clock.fixed_at(cycle.created[period]):
+            made.update({r.pack_id: r for r in requests.create_for_packs(packs)})
+
+    def request_of(client, period):
+        pack = cycle.packs[(client.pk, period)]
+        return pack, made[pack.pk]
+
+    acknowledged = partial(story.on_time, acknowledged=True)
+    waiting = partial(story.on_time, acknowledged=False)
+    # Each company's story: the period before, then the newest period.
+    stories = [(acknowledged, story.halfway), (story.send, story.send), (waiting, waiting)]
+    for client, (before, newest) in zip(demo, stories, strict=False):
+        if cycle.before:
+            before(*request_of(client, cycle.before))
+        newest(*request_of(client, cycle.newest))
+    for client in others[DRAFTS:]:
+        story.cancel(*request_of(client, cycle.newest))
+    story.reminders()
+    story.timeline.run(after=_emails_sent)
+    _emails_sent()
