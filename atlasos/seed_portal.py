@@ -15,8 +15,9 @@ periods, played in order of time through the services a practice uses
 Every request is made when its pack is (by the recurrence), sent later that day, reminded by
 the reminder job on each day it would have run, and never left open once its period is
 delivered. Two other clients have this month's request still in draft (they are not on the
-portal yet: their packs wait untouched) and one had it cancelled. No email leaves: the seed
-marks every recorded email sent as it goes, before anything could claim it.
+portal yet) and one had it cancelled (its documents come by email); their packs wait
+untouched. No email leaves: the seed marks every recorded email sent as it goes, before
+anything could claim it.
 """
 
 import datetime
@@ -31,7 +32,7 @@ from django.test.utils import override_settings
 from atlasos import clock
 from atlasos.seed_files import text_pdf
 from atlasos.seed_plan import ON_TIME, UNTOUCHED, plan_pack, work_moment
-from atlasos.seed_timeline import CLICK, Timeline, clicks, follow_request, tick_stage
+from atlasos.seed_timeline import Timeline, clicks, tick_stage
 from clients.choices import EntityType
 from clients.models import Client, ClientContact, Contact
 from portal import delivery, portal_accounts, reminders, requests, sending
@@ -62,7 +63,7 @@ def untouched_packs(demo: list[Client], others: list[Client]) -> dict:
     """The packs whose story is played here start as the recurrence made them (the cycle's
     ``forced`` profiles, by client and age: 0 the newest period, 1 the one before)."""
     forced = {(client.pk, age): UNTOUCHED for client in demo for age in (0, 1)}
-    forced.update({(client.pk, 0): UNTOUCHED for client in others[:DRAFTS]})
+    forced.update({(client.pk, 0): UNTOUCHED for client in others})
     return forced
 
 
@@ -199,8 +200,8 @@ class _Story:
 
     def _upload(self, pack: Pack, document_request, only: str | None) -> None:
         """The contact uploads the documents (``only`` one type, or all of them: what does not
-        apply this month is marked not applicable); the preparer then ticks the collect items
-        whose documents are in."""
+        apply this month is marked not applicable). The collect items that follow the request
+        tick themselves as their documents come in."""
         items = RequestItem.objects.filter(request=document_request).select_related(
             "request", "bank_account"
         )
@@ -212,8 +213,6 @@ class _Story:
                     requests.mark_not_applicable(item, NOT_THIS_MONTH, contact=self.contact)
                 else:
                     requests.upload_to_item(item, upload, contact=self.contact)
-        with clock.fixed_at(clock.now() + len(chosen) * CLICK):
-            follow_request(pack, document_request, pack.preparer)
 
     def _deliver(self, pack: Pack) -> None:
         """The reviewer publishes the management accounts to the portal."""

@@ -10,23 +10,11 @@ import datetime
 from collections.abc import Callable
 
 from atlasos import clock
-from portal.models import DocType, DocumentRequest, RequestItem
 from tasks.models import Pack, PackItem
 from tasks.services import set_item_done
-from tasks.stages import Stage
 
 # Successive clicks of one person within an action.
 CLICK = datetime.timedelta(seconds=2)
-
-# The collect items a document request covers, and the request items each one waits for.
-COVERS: dict[str, Callable[[RequestItem], bool]] = {
-    "Bank statements received": lambda item: item.doc_type == DocType.BANK_STATEMENT,
-    "Sales invoices received": lambda item: item.doc_type == DocType.SALES_INVOICE,
-    "Purchase invoices received": lambda item: item.doc_type == DocType.PURCHASE_INVOICE,
-    "Receipts received": lambda item: item.doc_type == DocType.RECEIPT,
-    "Petty cash records received": lambda item: item.title == "Petty cash records",
-    "Payroll report received": lambda item: item.doc_type == DocType.PAYROLL_REPORT,
-}
 
 
 class Timeline:
@@ -69,22 +57,3 @@ def tick_stage(pack: Pack, stage: str, user, rng) -> None:
     for item, moment in clicks(chosen):
         with clock.fixed_at(moment):
             set_item_done(item, user, True)
-
-
-def follow_request(pack: Pack, document_request: DocumentRequest, user) -> None:
-    """``user`` ticks the collect items whose documents are all in (received or not
-    applicable) — and only those: a collect item never says received while its request still
-    misses a document it covers."""
-    asked = list(RequestItem.objects.filter(request=document_request))
-    open_items = PackItem.objects.filter(
-        pack=pack, stage=Stage.COLLECT, done_at__isnull=True
-    ).order_by("position")
-    ready = []
-    for pack_item in open_items:
-        covers = COVERS.get(pack_item.title)
-        matching = [item for item in asked if covers and covers(item)]
-        if matching and all(item.state != "missing" for item in matching):
-            ready.append(pack_item)
-    for pack_item, moment in clicks(ready):
-        with clock.fixed_at(moment):
-            set_item_done(pack_item, user, True)

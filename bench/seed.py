@@ -17,6 +17,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=2000)
     parser.add_argument("--history", type=int, default=12, help="past periods of packs")
+    parser.add_argument(
+        "--portal", action="store_true", help="with the demo's portal contact and her story"
+    )
     args = parser.parse_args()
 
     import django
@@ -25,11 +28,14 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from atlasos import clock
+    from atlasos.notifications.models import OverdueAlert
     from atlasos.seed import seed_practice
     from atlasos.tenancy.context import practice_context, unscoped
     from atlasos.tenancy.models import Practice
     from clients.models import BankAccount, Client, Contact
     from tasks.models import Pack
+    from tasks.overview import overdue_q
 
     call_command("migrate", verbosity=0)
     name = f"Bench Practice {uuid.uuid4().hex[:8]}"
@@ -42,14 +48,20 @@ def main() -> None:
             password="bench-password",
             clients=args.clients,
             history=args.history,
+            portal_email=f"portal-{uuid.uuid4().hex[:8]}@bench.example.com" if args.portal else "",
+            portal_password="bench-portal-password",
         )
         with practice_context(first.practice.pk):
             counts = (Client.objects.count(), Contact.objects.count(), BankAccount.objects.count())
             packs = Pack.objects.count()
+            today = clock.practice_today(first.practice)
+            open_packs = Pack.objects.filter(completed_at__isnull=True)
+            late = (open_packs.count(), open_packs.filter(overdue_q(today)).count())
+            alerts = OverdueAlert.objects.count()
         print(
             f"seed, first run:  {first.seconds:7.2f} s  "
             f"({counts[0]} clients, {counts[1]} contacts, {counts[2]} bank accounts, "
-            f"{packs} packs)"
+            f"{packs} packs: {late[0]} open, {late[1]} overdue, {alerts} overdue alerts)"
         )
         started = time.perf_counter()
         second = seed_practice(

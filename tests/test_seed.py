@@ -50,22 +50,6 @@ def seed(**overrides):
     return Practice.objects.get(name=options["practice"])
 
 
-def covered(pack_item, request_item) -> bool:
-    """Whether a collect item of the standard template waits for this request item."""
-    from portal.models import DocType
-
-    doc_types = {
-        "Bank statements received": DocType.BANK_STATEMENT,
-        "Sales invoices received": DocType.SALES_INVOICE,
-        "Purchase invoices received": DocType.PURCHASE_INVOICE,
-        "Receipts received": DocType.RECEIPT,
-        "Payroll report received": DocType.PAYROLL_REPORT,
-    }
-    if pack_item.title == "Petty cash records received":
-        return request_item.title == "Petty cash records"
-    return doc_types.get(pack_item.title) == request_item.doc_type
-
-
 # --- the team and the clients ---------------------------------------------------------------
 
 
@@ -340,7 +324,7 @@ def test_the_portal_requests_agree_with_their_packs_on_any_day(db, clock, moment
             # A collect item says received only when the documents it covers are in.
             asked = list(document_request.items.all())
             for pack_item in PackItem.objects.filter(pack=pack, stage=Stage.COLLECT):
-                matching = [item for item in asked if covered(pack_item, item)]
+                matching = [item for item in asked if item.covers == pack_item.auto_key]
                 assert matching, pack_item
                 if pack_item.done_at is not None:
                     assert all(item.state != "missing" for item in matching), pack_item
