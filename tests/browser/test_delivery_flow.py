@@ -1,17 +1,25 @@
 """Staff open a reviewed pack, choose documents in its Deliver panel and publish them: the
 panel says "Delivered", the client's portal contact is emailed and the deliver item has ticked
-itself (completing the pack)."""
+itself (completing the pack). And the pack and its document request agree: a contact's last
+upload ticks the matching collect item; delivering with documents outstanding warns, asks for
+a confirmation, and closes the request so the portal no longer asks for it."""
 
 import datetime
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
-from portal.models import Delivery
-from tasks.models import Pack
+from portal.models import Delivery, DocumentRequest, RequestItem
+from portal.requests import upload_to_item
+from tasks.models import Pack, PackItem
+from tasks.services import set_item_done
+from tests.browser.conftest import REPORT_CSP_VIOLATIONS, TIMEOUT_MS
 from tests.factories import (
+    PASSWORD,
+    BankAccountFactory,
     ClientContactFactory,
     ClientFactory,
     DocumentFactory,
@@ -20,6 +28,8 @@ from tests.factories import (
     PortalAccountFactory,
     PortalGrantFactory,
 )
+from tests.portal import samples
+from tests.tasks.test_pack_page import standard_pack
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
@@ -95,3 +105,121 @@ def test_staff_publish_the_pack_to_the_portal(page, log_in, staff, manager, prac
         assert set(delivery.documents.all()) == {accounts, statement}
         assert delivery.message == "Profit is up on September."
         assert Pack.objects.get(pk=pack.pk).completed_at is not None
+
+
+def test_the_last_receipt_ticks_its_collect_item_and_delivery_closes_the_request(
+    page, playwright_browser, live_server, staff, manager, practice, media, browser_log
+):
+    """A contact uploads the last missing receipt in the portal: the pack page's "Receipts
+    received" has ticked itself. Staff deliver while a bank statement is still outstanding:
+    warned, refused until they confirm, then the request is closed and the portal no longer
+    asks for it."""
+    client = ClientFactory(
+        practice=practice, name="Lighthouse Cafe Ltd", preparer=staff, payroll_frequency="none"
+    )
+    BankAccountFactory(
+        practice=practice,
+        client=client,
+        bank_name="Barclays",
+        name="Business Current",
+        account_number="41231234",
+    )
+    account = PortalGrantFactory(
+        practice=practice, client=client, account__contact__name="Ann Baker"
+    ).account
+    pack = standard_pack(practice, client, now=wall_clock.now())
+    with practice_context(practice.pk):
+        Pack.objects.filter(pk=pack.pk).update(preparer=staff, reviewer=manager)
+        request = DocumentRequest.objects.get(pack=pack)
+        DocumentRequest.objects.filter(pk=request.pk).update(
+            status="sent", sent_at=wall_clock.now()
+        )
+        for number, title in enumerate(["Sales invoices", "Purchase invoices"]):
+            item = RequestItem.objects.get(request=request, title=title)
+            upload = SimpleUploadedFile(f"{number}.pdf", samples.PDF + bytes([number]))
+            upload_to_item(item, upload, user=staff)
+        receipts = RequestItem.objects.get(request=request, title="Receipts")
+        collect_receipts = PackItem.objects.get(pack=pack, title="Receipts received")
+
+    # The contact uploads the receipts, the last one of their kind.
+    page.goto("/portal/sign-in/")
+    page.get_by_label("Email", exact=True).fill(account.user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#portal-summary")).to_contain_text("1 open request")
+    page.goto(f"/portal/requests/{request.code}/")
+    page.locator(f"#item-{receipts.code} [data-drop-zone] input[type=file]").set_input_files(
+        files=[{"name": "receipts.pdf", "mimeType": "application/pdf", "buffer": samples.PDF}]
+    )
+    expect(page.locator(f"#item-{receipts.code}")).to_contain_text("Received receipts.pdf.")
+    browser_log.assert_clean()
+
+    # Staff see the matching collect item ticked by itself; the bank statements still await.
+    context = playwright_browser.new_context(
+        base_url=live_server.url, locale="en-GB", timezone_id="Europe/London"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    try:
+        staff_page = context.new_page()
+        staff_page.on("console", lambda msg: browser_log.console.append(f"{msg.type}: {msg.text}"))
+        staff_page.on("pageerror", lambda error: browser_log.page_errors.append(str(error)))
+        staff_page.goto("/accounts/login/")
+        staff_page.get_by_label("Email", exact=True).fill(staff.email)
+        staff_page.get_by_label("Password", exact=True).fill(PASSWORD)
+        staff_page.get_by_role("button", name="Sign in").click()
+        staff_page.goto(f"/packs/{pack.code}/")
+        line = staff_page.locator(f"#item-{collect_receipts.code}")
+        expect(line).to_contain_text("Ticked automatically")
+        expect(line.get_by_role("button", name="Untick “Receipts received”")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        bank = staff_page.locator("#stage-collect .pack-item", has_text="Bank statements received")
+        expect(bank).to_contain_text(
+            "still missing: Bank statement — Barclays Business Current ****1234"
+        )
+
+        # The rest of the cycle is done (the bank statements ticked by hand: an override).
+        with practice_context(practice.pk):
+            for item in PackItem.objects.filter(pack=pack, mandatory=True).exclude(
+                stage__in=["review", "deliver"]
+            ):
+                set_item_done(item, staff, True)
+            for item in PackItem.objects.filter(pack=pack, stage="review", mandatory=True):
+                set_item_done(item, manager, True)
+        DocumentFactory(
+            practice=practice,
+            client=client,
+            period=OCTOBER,
+            doc_type="management_accounts",
+            original_name="Management accounts October 2026.pdf",
+        )
+        staff_page.goto(f"/packs/{pack.code}/")
+        expect(staff_page.locator("#deliver-outstanding")).to_contain_text(
+            "1 bank statement is still outstanding on Documents for October 2026: delivering "
+            "closes the request and stops its reminders."
+        )
+        panel = staff_page.locator("#delivery")
+        panel.get_by_role("button", name="Publish to the portal").click()
+        expect(staff_page.locator("#delivery-errors")).to_contain_text(
+            "Nothing published: 1 bank statement is still outstanding"
+        )
+        panel.get_by_label("Deliver with documents outstanding").check()
+        panel.get_by_role("button", name="Publish to the portal").click()
+        expect(staff_page.locator(".messages")).to_contain_text(
+            "Closed Documents for October 2026: the client is no longer asked for it and "
+            "reminders stop."
+        )
+        expect(staff_page.locator("#pack-request")).to_contain_text("Closed at delivery")
+        staff_page.goto(f"/requests/{request.code}/")
+        expect(staff_page.locator(".pack-summary")).to_contain_text(
+            "The October 2026 pack was delivered with 1 bank statement outstanding."
+        )
+    finally:
+        context.close()
+
+    # The contact's portal no longer asks for it.
+    page.goto("/portal/")
+    expect(page.locator("#portal-summary")).to_contain_text("Nothing needed right now")
+    expect(page.get_by_role("link", name="Documents for October 2026")).to_have_count(0)
+    browser_log.assert_clean()

@@ -67,7 +67,7 @@ def contact_http(practice, client_ltd):
 
 def request_item(pack, title) -> RequestItem:
     with practice_context(pack.practice_id):
-        return RequestItem.objects.get(request__pack=pack, title=title)
+        return RequestItem.objects.select_related("request").get(request__pack=pack, title=title)
 
 
 def collect_item(pack, title) -> PackItem:

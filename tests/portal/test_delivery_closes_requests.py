@@ -17,7 +17,6 @@ from django.urls import reverse
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal import reminders
-from portal import requests as services
 from portal.delivery import DeliveryError, publish
 from portal.models import Delivery, DocumentRequest, Reminder, RequestItem
 from tasks.models import Pack, PackItem
@@ -109,7 +108,6 @@ def make_request(practice, client, *, pack=None, title, period=OCTOBER, status="
                 title=title,
                 doc_type=doc_type,
                 required=required,
-                covers=services.COVERS_BY_TYPE.get(doc_type, ""),
                 received_at=wall_clock.now() if title in got else None,
             )
     return request
