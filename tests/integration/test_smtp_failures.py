@@ -14,6 +14,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from atlasos import clock as wall_clock
+from atlasos.celery import app as celery_app
 from atlasos.tenancy.context import practice_context
 from portal import mail
 from portal.models import PortalEmail
@@ -24,6 +25,13 @@ from tests.portal.mailing import open_request, portal_contact
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller", reason="needs aiosmtpd")
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def in_process_tasks():
+    """The emails go from a task run in-process (eager), as in every unit test: the worker
+    test's broker-only Celery app, made current when it was created, must not catch them."""
+    celery_app.set_current()
 
 
 class Mailbox:
