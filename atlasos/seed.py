@@ -245,8 +245,10 @@ def seed_practice(
     portal_email: str = "",
     portal_password: str = "",
 ) -> SeedResult:
-    """Create the practice with its team and clients; a second run for the same practice
-    changes nothing."""
+    """Create the practice with its team and clients, their packs as of now (the newest
+    period the recurrence has made and ``history`` before it), the portal contact's story when
+    ``portal_email`` is given, and the bell; a second run for the same practice changes
+    nothing."""
     started = time.perf_counter()
     existing = Practice.objects.filter(name=name).first()
     if existing is not None:

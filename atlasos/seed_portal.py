@@ -130,8 +130,8 @@ def _demo_contact(clients: list[Client], email: str) -> Contact:
 class _Story:
     """Schedules what the contact, the team and the jobs did, on one timeline."""
 
-    def __init__(self, practice, partner, cycle, now, contact):
-        self.partner, self.cycle, self.now, self.contact = partner, cycle, now, contact
+    def __init__(self, practice, now, contact):
+        self.now, self.contact = now, contact
         self.rng = random.Random(f"{practice.name} portal")
         self.tz = ZoneInfo(practice.timezone)
         self.calendar = WorkCalendar(practice.country)
@@ -257,7 +257,7 @@ def _emails_sent() -> None:
 
 def _seed_portal(practice, partner, cycle, now, email, password, demo, others) -> None:
     contact = _demo_contact(demo, email)
-    story = _Story(practice, partner, cycle, now, contact)
+    story = _Story(practice, now, contact)
     first = cycle.created[cycle.before or cycle.newest]
     invited = datetime.datetime.combine(
         story.day_of(first) - datetime.timedelta(days=3), datetime.time(10, 0), story.tz

@@ -4,7 +4,10 @@ from atlasos.seed import seed_practice
 
 
 class Command(BaseCommand):
-    help = "Create a demo practice with its team and clients (idempotent per practice name)."
+    help = (
+        "Create a demo practice with its team and clients, mid-flight in its monthly cycle "
+        "on whatever day it runs (idempotent per practice name)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--practice", default="Harbour & Co Bookkeeping")
