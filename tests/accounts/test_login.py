@@ -89,8 +89,3 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db, path):
 def test_session_cookie_is_http_only(client, staff):
     sign_in(client, staff, reauthenticate=False)
     assert client.cookies["sessionid"]["httponly"]
-
-
-def test_the_staff_sign_in_page_sends_a_client_to_the_portal_sign_in(client, db):
-    page = client.get("/accounts/login/").content.decode()
-    assert 'href="/portal/sign-in/">Sign in to your client portal</a>' in page

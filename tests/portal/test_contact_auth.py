@@ -423,9 +423,14 @@ def test_no_sign_in_link_without_any_grant(practice, bakery):
         assert not PortalLink.objects.exists()
 
 
-def test_login_page_offers_a_sign_in_link(client):
+def test_the_staff_sign_in_page_sends_a_client_to_the_portal_sign_in(client):
     page = client.get("/accounts/login/").content.decode()
-    assert f'href="{reverse("portal_sign_in_link")}"' in page
+    assert f'href="{reverse("portal_sign_in")}">Sign in to your client portal</a>' in page
+    # The portal's page offers the one-time link.
+    assert (
+        f'href="{reverse("portal_sign_in_link")}"'
+        in client.get("/portal/sign-in/").content.decode()
+    )
 
 
 # --- the portal's own sign-in page ------------------------------------------------------------
