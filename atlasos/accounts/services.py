@@ -13,6 +13,7 @@ from django.urls import reverse
 from atlasos import clock
 from atlasos.accounts.models import Invitation, Role, hash_token
 from atlasos.accounts.sign_in_addresses import AddressUnavailable, holder_in_practice
+from atlasos.mail_headers import one_line
 from atlasos.tenancy.context import practice_context, unscoped
 
 User = get_user_model()
@@ -45,7 +46,7 @@ def invite_member(*, practice, invited_by, email: str, role: str, full_name: str
     link = settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[token])
     context = {"invitation": invitation, "practice": practice, "link": link, "inviter": invited_by}
     message = EmailMultiAlternatives(
-        subject=f"{invited_by} invited you to {practice.name} on AtlasOS",
+        subject=one_line(f"{invited_by} invited you to {practice.name} on AtlasOS"),
         body=render_to_string("accounts/email/invitation.txt", context),
         to=[email],
         reply_to=[invited_by.email],

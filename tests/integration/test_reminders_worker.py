@@ -121,7 +121,7 @@ def states(practice) -> collections.Counter:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_batch_and_the_job_rerun_send_every_reminder_once(tmp_path):
+def test_a_worker_killed_mid_batch_and_the_job_rerun_send_every_reminder_once(tmp_path, clock):
     practice = PracticeFactory(name="Harbour & Co Bookkeeping")
     bakery = ClientFactory(practice=practice, name="Harbourview Bakery Ltd")
     for n in range(CONTACTS):
@@ -135,7 +135,7 @@ def test_a_worker_killed_mid_batch_and_the_job_rerun_send_every_reminder_once(tm
     )
     mail_dir = tmp_path / "mail"
     queue = f"reminders-test-{uuid.uuid4().hex[:12]}"
-    broker = Celery(broker=os.environ["REDIS_URL"])
+    broker = Celery(broker=os.environ["REDIS_URL"], set_as_current=False)
 
     # 1. A worker sends slowly; kill it (SIGKILL) as soon as the first message is out.
     first_log = tmp_path / "worker-1.log"
@@ -155,6 +155,8 @@ def test_a_worker_killed_mid_batch_and_the_job_rerun_send_every_reminder_once(tm
 
     # 2. The job runs again on a fresh worker; claims older than the timeout (0 minutes for
     # this worker) are abandoned ones, finished by the sweep.
+    # An hour later (each worker's clock runs on from the test's moment when it starts).
+    clock.advance(hours=1)
     second_log = tmp_path / "worker-2.log"
     with second_log.open("w") as log:
         worker = start_worker(
