@@ -62,8 +62,11 @@ def test_partner_sees_the_board_change_after_completing_a_stage(
     expect(page.locator("#completion-figure")).to_contain_text("0 of 1 client delivered")
     expect(page.locator("#stage-chart")).to_contain_text("1 open")
 
-    # The partner completes the collect stage on the pack page.
+    # The partner completes the collect stage on the pack page, accepting that this bars them
+    # from reviewing it.
     page.goto(f"/packs/{pack.code}/")
+    expect(page.locator("#stage-collect-bars-review")).to_be_visible()
+    page.on("dialog", lambda dialog: dialog.accept())
     tick_all(page, "collect")
     expect(page.locator("#stage-capture")).to_contain_text("Current stage")
 

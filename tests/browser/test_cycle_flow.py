@@ -65,7 +65,13 @@ def test_template_to_delivered_pack(page, log_in, manager, staff, practice, brow
     page.context.clear_cookies()
     log_in(manager, then=f"/packs/{pack.code}/")
     tick_all(page, "review")
+    # Nothing was uploaded against the pack's document request: delivering warns that it
+    # closes the request, and asks; the reviewer accepts.
+    expect(page.locator("#deliver-outstanding")).to_contain_text("outstanding")
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     tick_all(page, "deliver")
+    assert questions and "outstanding" in questions[0]
     expect(page.locator("#pack-header")).to_contain_text("Complete")
 
     with practice_context(practice.pk):

@@ -30,7 +30,7 @@ import pytest
 from celery import Celery
 from django.conf import settings
 
-from atlasos import clock
+from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal.models import PortalEmail, Reminder
 from tests.conftest import ON_POSTGRES
@@ -66,7 +66,7 @@ def start_worker(queue: str, mail_dir, log, **env) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "tests.integration.worker_settings",
         "DATABASE_URL": test_database_url(),
         "RECORDED_MAIL_DIR": str(mail_dir),
-        "ATLAS_TEST_NOW": clock.now().isoformat(),  # the worker lives at the test's moment
+        "ATLAS_TEST_NOW": wall_clock.now().isoformat(),  # the worker lives at the test's moment
         **env,
     }
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -130,8 +130,8 @@ def test_a_worker_killed_mid_batch_and_the_job_rerun_send_every_reminder_once(tm
     open_request(
         practice,
         bakery,
-        due=clock.practice_today(practice) + datetime.timedelta(days=3),
-        sent_at=clock.now() - datetime.timedelta(days=10),
+        due=wall_clock.practice_today(practice) + datetime.timedelta(days=3),
+        sent_at=wall_clock.now() - datetime.timedelta(days=10),
     )
     mail_dir = tmp_path / "mail"
     queue = f"reminders-test-{uuid.uuid4().hex[:12]}"
