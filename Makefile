@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# One test process per core (pytest-xdist); TEST_WORKERS=0 runs the suite in this process.
+TEST_WORKERS ?= auto
 # Links in emails point at the server `make run` starts (`PORT=8123 make run`), unless SITE_URL
 # is set. A wildcard bind address is not a place a browser can go: links then use 127.0.0.1.
 SITE_HOST = $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST))
@@ -49,7 +51,7 @@ run: seed
 	DEBUG=$${DEBUG:-true} SITE_URL="$(SITE_URL)" $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
