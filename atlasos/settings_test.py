@@ -10,7 +10,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _worker and os.environ.get("REDIS_URL"):
-    _redis = urlsplit(os.environ["REDIS_URL"])
+    # From the URL the suite was given, kept for the processes the tests start (a Celery
+    # worker inherits this environment and must land on the same database, not one further).
+    _redis = urlsplit(os.environ.setdefault("ATLASOS_SUITE_REDIS_URL", os.environ["REDIS_URL"]))
     _db = int(_redis.path.strip("/") or 0) + int(_worker.removeprefix("gw"))
     os.environ["REDIS_URL"] = urlunsplit(_redis._replace(path=f"/{_db}"))
 
