@@ -3,7 +3,7 @@ every day of the practice's history, with their notifications, none emailed.
 
 The job raises a pack's alerts one transaction at a time, which for a 2,000-client practice
 would take minutes; the seed writes the same rows in bulk. For each open pack and each stage
-now overdue (``tasks.status.overdue_stages``, the job's own rule), an alert on the day after the
+now overdue (``cycle.status.overdue_stages``, the job's own rule), an alert on the day after the
 stage fell due, in the job's first run of that day; stages due the same day share a
 notification, worded by the job's ``alert_text`` and sent to its ``recipients``. The alert job
 run after the seed therefore finds nothing new to raise.
@@ -17,9 +17,9 @@ from django.db.models import F
 
 from atlasos import clock
 from atlasos.notifications.models import Notification, OverdueAlert
+from cycle.status import overdue_stages
 from tasks.alerts import alert_text, recipients
 from tasks.models import Pack
-from tasks.status import overdue_stages
 
 BATCH = 5000
 # The job runs every 15 minutes: a stage due on Monday is alerted early on Tuesday.

@@ -23,10 +23,10 @@ from atlasos.seed_plan import (
     release_moment,
     released_periods,
 )
+from cycle.periods import Recurrence
+from cycle.stages import STAGES, Stage
+from cycle.workdays import WorkCalendar, stage_due_dates
 from tasks.models import Pack, PackEvent, PackItem
-from tasks.periods import Recurrence
-from tasks.stages import STAGES, Stage
-from tasks.workdays import WorkCalendar, stage_due_dates
 from templates_engine.models import ClientTemplate, TaskTemplate
 from templates_engine.services import checklist_from
 from templates_engine.standard import STANDARD_NAME

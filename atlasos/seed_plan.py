@@ -18,9 +18,9 @@ import math
 import random
 from dataclasses import dataclass
 
-from tasks.periods import Recurrence, previous_period
-from tasks.stages import STAGES, Stage
-from tasks.workdays import WorkCalendar, pack_release_date, released_period
+from cycle.periods import Recurrence, previous_period
+from cycle.stages import STAGES, Stage
+from cycle.workdays import WorkCalendar, pack_release_date, released_period
 
 MINUTE = datetime.timedelta(minutes=1)
 # The recurrence job runs hourly: a period's packs appear in its first run of the release day.

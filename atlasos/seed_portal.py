@@ -35,12 +35,12 @@ from atlasos.seed_plan import ON_TIME, UNTOUCHED, plan_pack, work_moment
 from atlasos.seed_timeline import Timeline, clicks, tick_stage
 from clients.choices import EntityType
 from clients.models import Client, ClientContact, Contact
+from cycle.stages import Stage
+from cycle.workdays import WorkCalendar
 from portal import delivery, portal_accounts, reminders, requests, sending
 from portal.documents import store_document
 from portal.models import Delivery, DocType, PortalEmail, RequestItem, Source
 from tasks.models import Pack
-from tasks.stages import Stage
-from tasks.workdays import WorkCalendar
 
 CONTACT_NAME = "Sarah Whitfield"
 DEMO_CLIENTS = 3  # the contact is a director of three companies: the switcher has work to do

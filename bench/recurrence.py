@@ -32,9 +32,9 @@ def main() -> None:
     from atlasos.tenancy.context import practice_context, unscoped
     from atlasos.tenancy.models import Practice
     from clients.models import Client
+    from cycle.stages import STAGES
     from tasks.models import Pack, PackItem
     from tasks.recurrence import ensure_packs
-    from tasks.stages import STAGES
     from templates_engine.models import ClientTemplate, TaskTemplate, TemplateItem
 
     call_command("migrate", verbosity=0)

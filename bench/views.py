@@ -58,8 +58,8 @@ def top_up_items(practice, items: int) -> None:
     from django.db import connection
 
     from atlasos.tenancy.context import practice_context
+    from cycle.stages import STAGES
     from tasks.models import PackItem
-    from tasks.stages import STAGES
 
     with practice_context(practice.pk):
         pack_ids = list(PackItem.objects.values_list("pack_id", flat=True)[:1])

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from cycle.periods import next_period
 from portal.models import DocType, DocumentRequest, RequestItem, RequestStatus
 from portal.requests import counted, is_in
 from tasks.models import Pack
-from tasks.periods import next_period
 from templates_engine.models import AutoTick
 
 OPEN = (RequestStatus.DRAFT, RequestStatus.SENT)

@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from atlasos import clock
+from cycle.periods import next_period
 from portal.closing import Outstanding, outstanding
 from portal.mail import absolute_url, compose, portal_contacts_of, queue
 from portal.models import Delivery, DeliveryDocument, DocType, Document, PortalEmail, Source
 from tasks.models import Pack
-from tasks.periods import next_period
 
 AUTO_KEY = "pack_delivered"
 AUTO_REASON = "published to the client's portal"

@@ -7,9 +7,9 @@ from django.conf import settings
 
 from atlasos import clock
 from atlasos.form_fields import BoundedDateField, SingleLineField
+from cycle.periods import period_label
 from portal.models import DocType, Document, Source
 from portal.uploads import human_size
-from tasks.periods import period_label
 
 MONTHS_BACK = 24
 

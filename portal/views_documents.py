@@ -16,12 +16,12 @@ from atlasos import clock
 from atlasos.accounts.decorators import staff_required
 from clients.access import access_client
 from clients.views import client_tab_context
+from cycle.periods import period_label
 from portal import documents, serving
 from portal.access import access_document
 from portal.forms import DocumentFilterForm, DocumentUploadForm, ReclassifyForm
 from portal.models import Document, Source
 from portal.uploads import UploadRefused
-from tasks.periods import period_label
 
 logger = logging.getLogger(__name__)
 

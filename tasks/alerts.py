@@ -27,11 +27,11 @@ from atlasos.notifications.services import (
     initial_email_state,
     send_due_emails,
 )
+from cycle.clock import Clock
+from cycle.stages import STAGES, Stage
+from cycle.status import overdue_stages
 from tasks.models import Pack
 from tasks.overview import stage_overdue_q
-from tasks.queries import Clock
-from tasks.stages import STAGES, Stage
-from tasks.status import overdue_stages
 
 logger = logging.getLogger(__name__)
 

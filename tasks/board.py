@@ -26,18 +26,18 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 
-from tasks.models import Pack, PackItem
-from tasks.overview import overdue_q, stage_overdue_q, with_status_sql
-from tasks.periods import (
+from cycle.clock import Clock
+from cycle.periods import (
     MONTH_NAMES,
     Recurrence,
     next_period,
     period_label,
     previous_period,
 )
-from tasks.queries import Clock
-from tasks.stages import STAGES, Stage
-from tasks.workdays import WorkCalendar, released_period
+from cycle.stages import STAGES, Stage
+from cycle.workdays import WorkCalendar, released_period
+from tasks.models import Pack, PackItem
+from tasks.overview import overdue_q, stage_overdue_q, with_status_sql
 
 # The board looks back this many periods before the current one.
 HISTORY_PERIODS = 6

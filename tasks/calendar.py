@@ -23,10 +23,10 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from atlasos.form_fields import date_bounds
+from cycle.clock import Clock
+from cycle.stages import STAGES, Stage
+from cycle.status import Status
 from tasks.overview import with_status_sql
-from tasks.queries import Clock
-from tasks.stages import STAGES, Stage
-from tasks.status import Status
 
 # Entries a day of the month grid lists; the rest are counted ("+12 more").
 ENTRIES_PER_DAY = 4

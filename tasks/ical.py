@@ -14,11 +14,11 @@ from django.db.models import Q
 from icalendar import Calendar, Event
 
 from atlasos import clock
+from cycle.clock import Clock
+from cycle.periods import Recurrence, previous_period
+from cycle.stages import PREPARATION_STAGES, STAGES, Stage
+from cycle.status import overdue_stages
 from tasks.models import Pack
-from tasks.periods import Recurrence, previous_period
-from tasks.queries import Clock
-from tasks.stages import PREPARATION_STAGES, STAGES, Stage
-from tasks.status import overdue_stages
 
 HISTORY_MONTHS = 3
 PREPARER_STAGES = (*PREPARATION_STAGES, Stage.DELIVER.value)

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from atlasos import clock
 from atlasos.tenancy.models import TenantModel
-from tasks.periods import Recurrence, period_label
-from tasks.stages import STAGES, Stage
-from tasks.status import PackProgress
+from cycle.periods import Recurrence, period_label
+from cycle.stages import STAGES, Stage
+from cycle.status import PackProgress
 
 
 def due_field(stage: str):

@@ -1,7 +1,7 @@
 """What the calendar, the task board and the kanban share: the status of a pack worked out in
 SQL, and one filter form whose fields live in the URL.
 
-``status_expression(clock)`` is the SQL twin of ``tasks.status.pack_status``: the same five
+``status_expression(clock)`` is the SQL twin of ``cycle.status.pack_status``: the same five
 answers, first match wins, so a whole practice's packs can be counted, filtered and sorted by
 status in the database. ``tests/tasks/test_overview.py`` checks the two agree on a table of dated
 cases.
@@ -16,10 +16,10 @@ from django.utils.http import urlencode
 from atlasos.form_fields import SingleLineField
 from clients.choices import EntityType
 from clients.forms import team_members
+from cycle.clock import Clock
+from cycle.stages import STAGES, Stage
+from cycle.status import ATTENTION_WORKING_DAYS, Status
 from tasks.models import Pack
-from tasks.queries import Clock
-from tasks.stages import STAGES, Stage
-from tasks.status import ATTENTION_WORKING_DAYS, Status
 from templates_engine.models import TaskTemplate
 
 

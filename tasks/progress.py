@@ -5,10 +5,10 @@ from datetime import datetime
 
 from django.db.models import Count, Q
 
+from cycle.stages import STAGES, Stage
+from cycle.status import current_stage
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.signals import pack_delivered
-from tasks.stages import STAGES, Stage
-from tasks.status import current_stage
 
 
 def refresh_progress(pack: Pack, *, actor=None, now: datetime, automatic: bool = False) -> None:

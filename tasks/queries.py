@@ -1,7 +1,7 @@
 """Read-side queries for the pack pages.
 
 Progress is counted in SQL (one annotated query for a whole list, never a query per row); status
-is worked out in Python by the pure ``tasks.status`` functions from fields already loaded.
+is worked out in Python by the pure ``cycle.status`` functions from fields already loaded.
 """
 
 import datetime
@@ -9,33 +9,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet
 
-from atlasos import clock
+from cycle.clock import Clock
+from cycle.stages import STAGES, Stage
+from cycle.status import Status, days_behind, overdue_stages, pack_status
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.services import tick_refusal, tick_would_bar_review, ticked_stages
-from tasks.stages import STAGES, Stage
-from tasks.status import Status, days_behind, overdue_stages, pack_status
-from tasks.workdays import WorkCalendar
 
 # The pack page shows the latest events; the rest are counted.
 HISTORY_LIMIT = 200
-
-
-@dataclass(frozen=True)
-class Clock:
-    """Today in the practice's timezone, and its working-day calendar."""
-
-    today: datetime.date
-    calendar: WorkCalendar
-
-    @classmethod
-    def for_practice(cls, practice, now: datetime.datetime | None = None) -> "Clock":
-        return cls(
-            today=clock.local_date(practice.timezone, now or clock.now()),
-            calendar=WorkCalendar(practice.country),
-        )
-
-    def status(self, pack: Pack) -> Status:
-        return pack_status(pack.progress(), self.today, self.calendar)
 
 
 def with_progress(queryset: QuerySet) -> QuerySet:

@@ -10,11 +10,11 @@ from django.db import connection, transaction
 from atlasos import clock
 from atlasos.tenancy.models import Practice
 from clients.choices import ClientStatus
+from cycle.periods import Recurrence, last_completed_period
+from cycle.stages import STAGES
+from cycle.workdays import WorkCalendar, pack_release_date, stage_due_dates
 from portal.requests import create_for_packs
 from tasks.models import Pack, PackEvent, PackItem
-from tasks.periods import Recurrence, last_completed_period
-from tasks.stages import STAGES
-from tasks.workdays import WorkCalendar, pack_release_date, stage_due_dates
 from templates_engine.models import ClientTemplate
 from templates_engine.services import load_checklists
 

@@ -3,9 +3,9 @@
 from django.db import transaction
 
 from atlasos import clock
+from cycle.stages import PREPARATION_STAGES, Stage
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.progress import refresh_progress
-from tasks.stages import PREPARATION_STAGES, Stage
 
 
 class TickRefused(Exception):

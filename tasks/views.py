@@ -12,6 +12,8 @@ from atlasos.notifications.services import mark_all_read
 from atlasos.redirects import local_url
 from clients.access import access_client
 from clients.views import client_tab_context
+from cycle.clock import Clock
+from cycle.stages import PREPARATION_STAGES, Stage
 from portal.requests import pack_request
 from portal.views_delivery import delivery_context
 from tasks import services
@@ -24,9 +26,8 @@ from tasks.forms import (
     pack_codes,
 )
 from tasks.models import Pack
-from tasks.queries import Clock, client_pack_list, my_open_packs, pack_view, with_status
+from tasks.queries import client_pack_list, my_open_packs, pack_view, with_status
 from tasks.recurrence import ensure_packs
-from tasks.stages import PREPARATION_STAGES, Stage
 
 PAGE_SIZE = 50
 

@@ -11,12 +11,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from atlasos.accounts.decorators import manager_required, staff_required
+from cycle.clock import Clock
+from cycle.stages import STAGES, Stage
+from cycle.status import days_behind
 from tasks import board
 from tasks.charts import Column, Row, bar_rows, column_chart
 from tasks.overview import filtered_packs
-from tasks.queries import Clock
-from tasks.stages import STAGES, Stage
-from tasks.status import days_behind
 
 OVERDUE_PAGE_SIZE = 50
 

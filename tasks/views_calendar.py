@@ -20,6 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from atlasos.accounts.decorators import staff_required
 from atlasos.redirects import local_url
+from cycle.clock import Clock
+from cycle.stages import STAGES, Stage
+from cycle.status import Status
 from portal.requests import pack_request
 from tasks import services
 from tasks.access import access_pack, access_pack_item
@@ -39,9 +42,7 @@ from tasks.calendar import (
 )
 from tasks.models import Pack
 from tasks.overview import filtered_packs, month_start
-from tasks.queries import Clock, pack_view
-from tasks.stages import STAGES, Stage
-from tasks.status import Status
+from tasks.queries import pack_view
 
 PAGE_SIZE = 50
 FILTERS_FORM_ID = "calendar-filters"

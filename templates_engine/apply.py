@@ -13,10 +13,10 @@ from datetime import datetime
 from django.db import transaction
 
 from atlasos import clock
+from cycle.stages import Stage, stage_index
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.progress import refresh_progress
 from tasks.recurrence import ensure_packs
-from tasks.stages import Stage, stage_index
 from templates_engine.models import ClientDisabledItem, ClientTemplate, TaskTemplate
 from templates_engine.services import ItemSpec
 

@@ -1,7 +1,7 @@
 from django import forms
 
 from atlasos.form_fields import SingleLineField, model_form_field
-from tasks.stages import (
+from cycle.stages import (
     DEFAULT_DUE_DAYS,
     MAX_DUE_DAY,
     MIN_DUE_DAY,

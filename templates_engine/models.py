@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from atlasos import clock
 from atlasos.tenancy.models import TenantModel
-from tasks.periods import Recurrence
-from tasks.stages import DEFAULT_DUE_DAYS, STAGES, Stage
+from cycle.periods import Recurrence
+from cycle.stages import DEFAULT_DUE_DAYS, STAGES, Stage
 
 DAY_VALIDATORS = [MinValueValidator(1), MaxValueValidator(60)]
 

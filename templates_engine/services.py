@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 
-from tasks.stages import STAGES, stage_index
+from cycle.stages import STAGES, stage_index
 from templates_engine.models import (
     ClientDisabledItem,
     ClientExtraItem,

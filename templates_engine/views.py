@@ -17,8 +17,8 @@ from atlasos.accounts.decorators import manager_required, staff_required
 from clients.access import access_client
 from clients.models import Client
 from clients.views import client_tab_context
+from cycle.stages import STAGES, Stage
 from tasks.models import Pack
-from tasks.stages import STAGES, Stage
 from templates_engine import apply, services
 from templates_engine.access import (
     access_client_template,

@@ -1,5 +1,5 @@
 """The rules the month-days tests compute their expectations from, written out here on their own
-(not through ``tasks.workdays`` or ``tasks.periods``, which are what those tests check):
+(not through ``cycle.workdays`` or ``cycle.periods``, which are what those tests check):
 working days are the weekdays that are not public holidays in the practice's country, a stage
 is due on the n-th working day after its period ends, and a period's packs appear on the first
 working day after it ends plus the practice's offset.

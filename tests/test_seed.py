@@ -152,7 +152,7 @@ def test_the_same_name_on_the_same_day_seeds_the_same_practice(db):
 
 def _stage_consistency(pack, items) -> None:
     """The pack's stored progress is what its checklist says, ticked by the right people."""
-    from tasks.stages import STAGES, Stage
+    from cycle.stages import STAGES, Stage
 
     for stage in STAGES:
         mandatory = [i for i in items if i.stage == stage and i.mandatory]
@@ -182,12 +182,12 @@ def _stage_consistency(pack, items) -> None:
 
 @pytest.mark.parametrize("moment", MONTH_DAYS)
 def test_the_demo_has_work_in_every_stage_and_late_packs_on_any_day(db, clock, moment):
+    from cycle.periods import Recurrence
+    from cycle.stages import STAGES, Stage
+    from cycle.workdays import WorkCalendar, pack_release_date
     from tasks.board import board_periods, completion_rates
     from tasks.models import Pack, PackEvent
     from tasks.overview import overdue_q
-    from tasks.periods import Recurrence
-    from tasks.stages import STAGES, Stage
-    from tasks.workdays import WorkCalendar, pack_release_date
 
     clock.set(moment)
     practice = seed(history=6, **PORTAL)
@@ -242,9 +242,9 @@ def test_the_bell_has_the_overdue_alerts_of_the_day_and_nobody_is_emailed(
     db, clock, moment, mailoutbox
 ):
     from atlasos.notifications.models import Notification, OverdueAlert
+    from cycle.status import overdue_stages
     from tasks.alerts import raise_overdue_alerts
     from tasks.models import Pack
-    from tasks.status import overdue_stages
 
     clock.set(moment)
     practice = seed(history=2, **PORTAL)
@@ -282,6 +282,7 @@ def test_the_bell_has_the_overdue_alerts_of_the_day_and_nobody_is_emailed(
 
 @pytest.mark.parametrize("moment", MONTH_DAYS)
 def test_the_portal_requests_agree_with_their_packs_on_any_day(db, clock, moment, mailoutbox):
+    from cycle.stages import Stage
     from portal.models import (
         Delivery,
         Document,
@@ -292,7 +293,6 @@ def test_the_portal_requests_agree_with_their_packs_on_any_day(db, clock, moment
         Source,
     )
     from tasks.models import Pack, PackItem
-    from tasks.stages import Stage
 
     clock.set(moment)
     practice = seed(history=1, **PORTAL)

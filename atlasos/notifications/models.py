@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from atlasos import clock
 from atlasos.tenancy.models import TenantModel
-from tasks.stages import Stage
+from cycle.stages import Stage
 
 
 def message_id(kind: str, code) -> str:

@@ -3,8 +3,8 @@
 from django import template
 from django.utils.html import format_html
 
-from tasks.stages import Stage
-from tasks.status import Status
+from cycle.stages import Stage
+from cycle.status import Status
 
 register = template.Library()
 

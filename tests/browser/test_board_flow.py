@@ -7,8 +7,8 @@ import pytest
 
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
+from cycle.periods import period_label
 from tasks.models import Pack
-from tasks.periods import period_label
 from tests.factories import PASSWORD, ClientFactory
 from tests.tasks.test_pack_page import standard_pack
 

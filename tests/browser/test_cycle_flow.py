@@ -6,8 +6,8 @@ import re
 import pytest
 
 from atlasos.tenancy.context import practice_context
+from cycle.stages import STAGES
 from tasks.models import Pack, PackEvent
-from tasks.stages import STAGES
 from tests.factories import ClientFactory
 
 expect = pytest.importorskip(

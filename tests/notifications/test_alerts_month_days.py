@@ -16,10 +16,10 @@ from django.core import mail
 
 from atlasos.notifications.models import Notification, OverdueAlert
 from atlasos.tenancy.context import practice_context
+from cycle.stages import STAGES, Stage
 from tasks import tasks as jobs
 from tasks.models import Pack, PackItem
 from tasks.services import set_item_done
-from tasks.stages import STAGES, Stage
 from templates_engine.models import ClientTemplate, TaskTemplate
 from templates_engine.standard import STANDARD_NAME
 from tests.clock import MONTH_DAYS

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from atlasos.tenancy.context import practice_context
+from cycle.stages import STAGES
 from tasks import board
 from tasks.models import Pack
-from tasks.stages import STAGES
 from tests.factories import ClientFactory, PackFactory, PackItemFactory, TaskTemplateFactory
 from tests.tasks.test_pack_page import signed_in
 

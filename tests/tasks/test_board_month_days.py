@@ -12,7 +12,7 @@ import datetime
 
 import pytest
 
-from tasks.stages import STAGES
+from cycle.stages import STAGES
 from tests.clock import MONTH_DAYS
 from tests.factories import ClientFactory, PackFactory, PracticeFactory, TaskTemplateFactory
 from tests.month_days import (

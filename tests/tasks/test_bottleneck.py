@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from atlasos.tenancy.context import practice_context
+from cycle.stages import STAGES
 from tasks.board import bottleneck_sentence, stage_loads, stage_time_rows, stage_times
 from tasks.models import Pack
-from tasks.stages import STAGES
 from tests.factories import (
     PackEventFactory,
     PackFactory,

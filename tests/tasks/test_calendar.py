@@ -9,8 +9,8 @@ import pytest
 from django.test import Client as HttpClient
 
 from atlasos.tenancy.context import practice_context
+from cycle.stages import STAGES
 from tasks.models import Pack, PackEvent
-from tasks.stages import STAGES
 from tests.conftest import sign_in
 from tests.factories import (
     ClientFactory,

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tasks.stages import STAGES
+from cycle.stages import STAGES
 from tests.clock import MONTH_DAYS
 from tests.factories import ClientFactory, PackFactory, PracticeFactory
 from tests.month_days import (

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tasks.stages import STAGES
+from cycle.stages import STAGES
 from tests.factories import ClientFactory, PackFactory, TaskTemplateFactory
 from tests.tasks.test_pack_page import signed_in
 

@@ -6,13 +6,13 @@ from datetime import UTC, date, datetime
 import pytest
 from django.test import RequestFactory
 
+from cycle.clock import Clock
+from cycle.stages import STAGES
+from cycle.status import PackProgress, Status, pack_status
 from tasks.models import Pack
 from tasks.overview import PackFilterForm, month_start, status_q, with_status_sql
-from tasks.queries import Clock
-from tasks.stages import STAGES
-from tasks.status import PackProgress, Status, pack_status
+from tests.cycle.test_status import ENGLAND, STATUS_CASES
 from tests.factories import ClientFactory, PackFactory, TaskTemplateFactory, UserFactory
-from tests.tasks.test_status import ENGLAND, STATUS_CASES
 
 NOON = datetime(2026, 11, 2, 12, tzinfo=UTC)
 

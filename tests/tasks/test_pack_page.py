@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
+from cycle.stages import STAGES
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.recurrence import ensure_packs
 from tasks.services import auto_tick
-from tasks.stages import STAGES
 from templates_engine.models import ClientTemplate, TaskTemplate
 from templates_engine.standard import STANDARD_NAME
 from tests.conftest import sign_in

@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from atlasos.tenancy.context import practice_context
+from cycle.stages import STAGES
 from tasks.models import Pack, PackEvent
 from tasks.recurrence import ensure_packs
 from tasks.services import TickRefused, auto_tick, reassign, set_item_done, set_item_note
-from tasks.stages import STAGES
 from templates_engine.models import ClientTemplate, TaskTemplate
 from templates_engine.standard import STANDARD_NAME
 from tests.factories import ClientFactory, UserFactory

@@ -6,9 +6,9 @@ import re
 import pytest
 
 from atlasos.tenancy.context import practice_context
+from cycle.stages import DEFAULT_DUE_DAYS
 from tasks.models import Pack
 from tasks.recurrence import ensure_packs
-from tasks.stages import DEFAULT_DUE_DAYS
 from templates_engine.models import TaskTemplate
 from templates_engine.standard import STANDARD_NAME
 from tests.factories import (

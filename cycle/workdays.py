@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import holidays
 
-from tasks.periods import last_completed_period, period_end, previous_period
-from tasks.stages import STAGES
+from cycle.periods import last_completed_period, period_end, previous_period
+from cycle.stages import STAGES
 
 # Subdivision used when a practice names only the country. For the UK the bank holidays differ
 # between nations; England and Wales is where most practices are.

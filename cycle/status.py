@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from tasks.stages import STAGES, Stage
-from tasks.workdays import WorkCalendar
+from cycle.stages import STAGES, Stage
+from cycle.workdays import WorkCalendar
 
 # The current stage needs attention when due within this many working days.
 ATTENTION_WORKING_DAYS = 2

@@ -1,6 +1,6 @@
 import pytest
 
-from tasks.stages import (
+from cycle.stages import (
     DEFAULT_DUE_DAYS,
     PREPARATION_STAGES,
     STAGES,

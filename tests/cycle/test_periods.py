@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tasks.periods import (
+from cycle.periods import (
     Recurrence,
     last_completed_period,
     next_period,

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from tasks.stages import STAGES
-from tasks.status import (
+from cycle.stages import STAGES
+from cycle.status import (
     PackProgress,
     Status,
     current_stage,
@@ -11,7 +11,7 @@ from tasks.status import (
     overdue_stages,
     pack_status,
 )
-from tasks.workdays import WorkCalendar
+from cycle.workdays import WorkCalendar
 
 ENGLAND = WorkCalendar("GB", "ENG")
 

@@ -3,10 +3,10 @@ from datetime import date
 import holidays
 import pytest
 
-from tasks import workdays
-from tasks.periods import Recurrence
-from tasks.stages import DEFAULT_DUE_DAYS
-from tasks.workdays import WorkCalendar, pack_release_date, stage_due_dates
+from cycle import workdays
+from cycle.periods import Recurrence
+from cycle.stages import DEFAULT_DUE_DAYS
+from cycle.workdays import WorkCalendar, pack_release_date, stage_due_dates
 
 ENGLAND = WorkCalendar()
 SCOTLAND = WorkCalendar("GB", "SCT")
