@@ -1,7 +1,7 @@
 """Why an email could not be sent, and whether trying again can help.
 
 Both outboxes (client emails in ``portal.mail``, staff notifications and digests in
-``atlasos.notifications.services``) send through a claimed row. When sending fails they ask
+``notifications.services``) send through a claimed row. When sending fails they ask
 ``judge`` what happened:
 
 - **permanent**: the message can never go as it stands — an address that is not an address, a

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import F
 
 from atlasos import clock
-from atlasos.notifications.models import Notification, OverdueAlert
 from cycle.status import overdue_stages
+from notifications.models import Notification, OverdueAlert
 from tasks.alerts import alert_text, recipients
 from tasks.models import Pack
 

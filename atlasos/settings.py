@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "clients",
     "templates_engine",
     "tasks",
-    "atlasos.notifications",
+    "notifications",
     "portal",
 ]
 
@@ -89,7 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "atlasos.context_processors.navigation",
-                "atlasos.notifications.context_processors.notifications",
+                "notifications.context_processors.notifications",
             ],
         },
     },

@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("tasks.urls")),
     path("", include("tasks.urls_calendar")),
     path("", include("tasks.urls_board")),
-    path("", include("atlasos.notifications.urls")),
+    path("", include("notifications.urls")),
     path("", include("portal.urls")),
 ]
 

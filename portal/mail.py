@@ -2,7 +2,7 @@
 
 ``compose`` renders the message (``portal/email/<kind>.txt`` and ``.html``) and records it as a
 ``PortalEmail``; ``queue`` hands the new rows to a worker once the transaction commits. Sending
-follows the same three steps as staff notifications (``atlasos.notifications.services``):
+follows the same three steps as staff notifications (``notifications.services``):
 
 1. **Claim** the row with a conditional UPDATE (``pending`` → ``sending``, stamped): one wins.
 2. **Send** with the row's Message-ID, so a second copy of the same row is the same message.

@@ -34,15 +34,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from atlasos import clock
-from atlasos.notifications.models import Notification
-from atlasos.notifications.services import (
+from atlasos.tenancy.context import require_practice_id
+from atlasos.tenancy.models import Practice
+from clients.choices import ClientStatus
+from notifications.models import Notification
+from notifications.services import (
     email_choice,
     initial_email_state,
     send_notification_emails,
 )
-from atlasos.tenancy.context import require_practice_id
-from atlasos.tenancy.models import Practice
-from clients.choices import ClientStatus
 from portal import mail
 from portal.models import (
     DocumentRequest,

@@ -10,7 +10,7 @@ context. Safe to run twice, concurrently, or again after a crash:
   notifications without their alert or an alert whose notifications were lost;
 - emails are enqueued once the transaction commits, and the job ends with a sweep that sends
   what the queue lost and finishes claims abandoned by a dead worker (see
-  ``atlasos.notifications.services``).
+  ``notifications.services``).
 """
 
 import datetime
@@ -21,15 +21,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from atlasos import clock
-from atlasos.notifications.models import Notification, OverdueAlert
-from atlasos.notifications.services import (
+from cycle.clock import Clock
+from cycle.stages import STAGES, Stage
+from cycle.status import overdue_stages
+from notifications.models import Notification, OverdueAlert
+from notifications.services import (
     email_choices_of_practice,
     initial_email_state,
     send_due_emails,
 )
-from cycle.clock import Clock
-from cycle.stages import STAGES, Stage
-from cycle.status import overdue_stages
 from tasks.models import Pack
 from tasks.overview import stage_overdue_q
 
@@ -147,7 +147,7 @@ def _raise_for_pack(
 
 
 def _enqueue(practice_id: int, pks: list[int]) -> None:
-    from atlasos.notifications.tasks import send_notification_emails
+    from notifications.tasks import send_notification_emails
 
     try:
         send_notification_emails.delay(practice_id=practice_id, notification_ids=pks)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks import views
+from tasks import views, views_feed
 
 urlpatterns = [
     path("my-work/", views.my_work, name="my_work"),
@@ -11,4 +11,5 @@ urlpatterns = [
     path("pack-items/<pack_item:code>/tick/", views.pack_item_tick, name="pack_item_tick"),
     path("pack-items/<pack_item:code>/note/", views.pack_item_note, name="pack_item_note"),
     path("clients/<client:code>/packs/", views.client_packs, name="client_packs"),
+    path("feeds/<str:token>.ics", views_feed.calendar_feed, name="calendar_feed"),
 ]

@@ -8,12 +8,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from atlasos import clock
 from atlasos.accounts.decorators import manager_required, partner_required, staff_required
-from atlasos.notifications.services import mark_all_read
 from atlasos.redirects import local_url
 from clients.access import access_client
 from clients.views import client_tab_context
 from cycle.clock import Clock
 from cycle.stages import PREPARATION_STAGES, Stage
+from notifications.services import mark_all_read
 from portal.requests import pack_request
 from portal.views_delivery import delivery_context
 from tasks import services

@@ -13,9 +13,9 @@ from django.core import mail as outbox
 
 from atlasos import clock as wall_clock
 from atlasos.accounts.services import invite_member
-from atlasos.notifications.models import EmailChoice
-from atlasos.notifications.services import save_email_choice, send_daily_digests
 from atlasos.tenancy.context import practice_context
+from notifications.models import EmailChoice
+from notifications.services import save_email_choice, send_daily_digests
 from portal.delivery import publish
 from portal.portal_accounts import invite_contact, request_sign_in_link
 from portal.reminders import run_reminders

@@ -5,8 +5,8 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from atlasos.notifications.models import OverdueAlert
 from atlasos.tenancy.context import practice_context
+from notifications.models import OverdueAlert
 from tests.clock import current_date
 from tests.factories import PackFactory
 

@@ -241,8 +241,8 @@ def test_the_demo_has_work_in_every_stage_and_late_packs_on_any_day(db, clock, m
 def test_the_bell_has_the_overdue_alerts_of_the_day_and_nobody_is_emailed(
     db, clock, moment, mailoutbox
 ):
-    from atlasos.notifications.models import Notification, OverdueAlert
     from cycle.status import overdue_stages
+    from notifications.models import Notification, OverdueAlert
     from tasks.alerts import raise_overdue_alerts
     from tasks.models import Pack
 

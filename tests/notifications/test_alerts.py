@@ -12,15 +12,15 @@ from django.urls import reverse
 
 from atlasos import clock as wall_clock
 from atlasos.accounts.models import User
-from atlasos.notifications import services
-from atlasos.notifications.models import (
+from atlasos.tenancy.context import practice_context, unscoped
+from notifications import services
+from notifications.models import (
     Digest,
     EmailChoice,
     Notification,
     NotificationPreference,
     OverdueAlert,
 )
-from atlasos.tenancy.context import practice_context, unscoped
 from tasks.alerts import raise_overdue_alerts
 from tests.clock import current_date
 from tests.conftest import sign_in
@@ -271,7 +271,7 @@ def test_digest_members_get_one_digest_a_day_and_a_rerun_sends_nothing(
         assert services.send_daily_digests(practice, at(7, 5)) == 1
         assert services.send_daily_digests(practice, at(8, 5)) == 0
         assert services.send_daily_digests(practice, at(9, 5)) == 0
-        from atlasos.notifications.models import Digest
+        from notifications.models import Digest
 
         (digest,) = Digest.objects.all()
         states = set(
@@ -307,7 +307,7 @@ def test_digest_members_get_one_digest_a_day_and_a_rerun_sends_nothing(
 def test_a_digest_left_in_sending_by_a_crash_is_sent_once_with_the_same_message_id(
     practice, pack, staff
 ):
-    from atlasos.notifications.models import Digest
+    from notifications.models import Digest
 
     with practice_context(practice.pk):
         services.save_email_choice(staff, EmailChoice.DIGEST)
@@ -326,7 +326,7 @@ def test_a_digest_left_in_sending_by_a_crash_is_sent_once_with_the_same_message_
 
 
 def test_the_beat_tasks_cover_every_practice(practice, other_practice, staff, other_partner):
-    from atlasos.notifications.tasks import send_daily_digests
+    from notifications.tasks import send_daily_digests
     from tasks.tasks import raise_overdue_alerts as beat
 
     long_ago = current_date() - datetime.timedelta(days=40)

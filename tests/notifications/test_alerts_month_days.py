@@ -14,9 +14,9 @@ import datetime
 import pytest
 from django.core import mail
 
-from atlasos.notifications.models import Notification, OverdueAlert
 from atlasos.tenancy.context import practice_context
 from cycle.stages import STAGES, Stage
+from notifications.models import Notification, OverdueAlert
 from tasks import tasks as jobs
 from tasks.models import Pack, PackItem
 from tasks.services import set_item_done

@@ -6,9 +6,9 @@ import pytest
 from icalendar import Calendar
 
 from atlasos import clock as wall_clock
-from atlasos.notifications import services
-from atlasos.notifications.models import CalendarFeed
 from atlasos.tenancy.context import practice_context
+from notifications import services
+from notifications.models import CalendarFeed
 from tests.clock import current_date
 from tests.factories import UserFactory
 from tests.notifications.helpers import make_pack, signed_in

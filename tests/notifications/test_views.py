@@ -6,8 +6,8 @@ import re
 import pytest
 
 from atlasos import clock as wall_clock
-from atlasos.notifications.models import Notification, NotificationPreference
 from atlasos.tenancy.context import practice_context
+from notifications.models import Notification, NotificationPreference
 from tests.factories import NotificationFactory
 from tests.notifications.helpers import make_pack, signed_in
 
@@ -174,8 +174,8 @@ def test_settings_explain_a_wrong_choice(practice, staff):
 def test_opening_the_pack_page_marks_its_notifications_read(practice, staff, manager, client):
     """Following an alert email's link straight to the pack clears that pack's alerts from the
     bell, and only the reader's, only that pack's."""
-    from atlasos.notifications.models import Notification
     from atlasos.tenancy.context import practice_context
+    from notifications.models import Notification
     from tests.conftest import sign_in
     from tests.factories import NotificationFactory, PackFactory
 

@@ -14,8 +14,8 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from atlasos import clock as wall_clock
-from atlasos.notifications.models import Notification
 from atlasos.tenancy.context import practice_context
+from notifications.models import Notification
 from portal import reminders
 from portal import tasks as portal_tasks
 from portal.models import DocumentRequest

@@ -9,8 +9,8 @@ from django.core import mail as outbox
 
 from atlasos import clock
 from atlasos import clock as wall_clock
-from atlasos.notifications.models import Notification
 from atlasos.tenancy.context import practice_context
+from notifications.models import Notification
 from portal import mail, reminders
 from portal import requests as services
 from portal.models import DocumentRequest, PortalEmail, Reminder, ReminderSettings

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import pytest
 from django.core import mail as outbox
 
-from atlasos.notifications.models import Notification
 from atlasos.tenancy.context import practice_context
+from notifications.models import Notification
 from portal.models import DocumentRequest, Reminder
 from portal.reminders import save_client_reminders
 from portal.tasks import send_reminders

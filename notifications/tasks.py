@@ -6,9 +6,9 @@ from celery import shared_task
 
 from atlasos import clock
 from atlasos.celery import PracticeTask
-from atlasos.notifications import services
 from atlasos.tenancy.context import practice_context, unscoped
 from atlasos.tenancy.models import Practice
+from notifications import services
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ practice's member (the scoped manager) and a colleague (the recipient filter) al
 
 from django.shortcuts import get_object_or_404
 
-from atlasos.notifications.models import Notification
+from notifications.models import Notification
 
 
 def access_notification(request, code) -> Notification:

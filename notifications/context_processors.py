@@ -9,7 +9,7 @@ def notifications(request):
         return {}
 
     def bell():
-        from atlasos.notifications.services import Bell, unread_count
+        from notifications.services import Bell, unread_count
 
         return Bell(unread_count(user))
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from atlasos.notifications import views
+from notifications import views
 
 urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
@@ -26,5 +26,4 @@ urlpatterns = [
         views.calendar_feed_revoke,
         name="calendar_feed_revoke",
     ),
-    path("feeds/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

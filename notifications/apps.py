@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class NotificationsConfig(AppConfig):
-    name = "atlasos.notifications"
+    name = "notifications"
     label = "notifications"
     verbose_name = "Notifications"
 

@@ -35,14 +35,14 @@ from django.urls import reverse
 from atlasos import clock, mail_failures
 from atlasos.accounts.models import hash_token
 from atlasos.mail_headers import one_line
-from atlasos.notifications.models import (
+from atlasos.tenancy.context import current_practice_id, unscoped
+from notifications.models import (
     CalendarFeed,
     Digest,
     EmailChoice,
     Notification,
     NotificationPreference,
 )
-from atlasos.tenancy.context import current_practice_id, unscoped
 
 logger = logging.getLogger(__name__)
 

@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from atlasos.notifications.models import (
+from atlasos.tenancy.admin import TenantAdmin
+from notifications.models import (
     CalendarFeed,
     Digest,
     Notification,
     NotificationPreference,
     OverdueAlert,
 )
-from atlasos.tenancy.admin import TenantAdmin
 
 
 class ReadOnlyAdmin(TenantAdmin):

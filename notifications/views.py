@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -8,19 +8,14 @@ from django.views.decorators.http import (
     require_GET,
     require_http_methods,
     require_POST,
-    require_safe,
 )
 
-from atlasos import clock
 from atlasos.accounts.decorators import staff_required
-from atlasos.notifications import services
-from atlasos.notifications.access import access_notification
-from atlasos.notifications.forms import NotificationSettingsForm
-from atlasos.notifications.models import Notification
 from atlasos.redirects import local_url
-from atlasos.tenancy.context import practice_context
-from atlasos.tenancy.routes import public
-from tasks.ical import build_calendar
+from notifications import services
+from notifications.access import access_notification
+from notifications.forms import NotificationSettingsForm
+from notifications.models import Notification
 
 PAGE_SIZE = 25
 # The new feed's token, kept in the session between the POST that made it and the one page
@@ -143,21 +138,3 @@ def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
     else:
         messages.info(request, "You had no calendar feed to turn off.")
     return redirect(f"{reverse('notification_settings')}#calendar-feed")
-
-
-@public(
-    "iCalendar feed: calendar apps cannot sign in, so the secret revocable token in the "
-    "address is the credential"
-)
-@require_safe
-def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    feed = services.find_feed(token)
-    if feed is None:
-        raise Http404("No such calendar feed.")
-    with practice_context(feed.practice_id):
-        calendar = build_calendar(feed.user, feed.user.practice, clock.now())
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="atlasos.ics"'
-    response["Cache-Control"] = "private, max-age=300"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response

@@ -1,6 +1,6 @@
 from django import forms
 
-from atlasos.notifications.models import EmailChoice
+from notifications.models import EmailChoice
 
 
 class NotificationSettingsForm(forms.Form):
