@@ -49,13 +49,17 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    # Floor by floor, from the core up (docs/architecture.md): an app imports only those
+    # listed before it.
+    "atlasos",
     "atlasos.tenancy",
     "atlasos.accounts",
+    "notifications",
     "clients",
     "templates_engine",
     "tasks",
-    "notifications",
     "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [

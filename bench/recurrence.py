@@ -28,11 +28,11 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from atlasos.seed import seed_practice
     from atlasos.tenancy.context import practice_context, unscoped
     from atlasos.tenancy.models import Practice
     from clients.models import Client
     from cycle.stages import STAGES
+    from demo.seed import seed_practice
     from tasks.models import Pack, PackItem
     from tasks.recurrence import ensure_packs
     from templates_engine.models import ClientTemplate, TaskTemplate, TemplateItem

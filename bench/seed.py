@@ -29,10 +29,10 @@ def main() -> None:
     from django.db import connection
 
     from atlasos import clock
-    from atlasos.seed import seed_practice
     from atlasos.tenancy.context import practice_context, unscoped
     from atlasos.tenancy.models import Practice
     from clients.models import BankAccount, Client, Contact
+    from demo.seed import seed_practice
     from notifications.models import OverdueAlert
     from tasks.models import Pack
     from tasks.overview import overdue_q

@@ -112,10 +112,10 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from atlasos.seed import seed_practice
     from atlasos.tenancy.context import practice_context, unscoped
     from atlasos.tenancy.models import Practice
     from clients.models import Client as ClientRecord
+    from demo.seed import seed_practice
     from portal.forms import last_month, period_value
     from portal.models import Document
 

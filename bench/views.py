@@ -114,7 +114,7 @@ def analyze() -> None:
 
 
 def seed(clients: int, history: int, items: int):
-    from atlasos.seed import seed_practice
+    from demo.seed import seed_practice
 
     name = f"Bench Views {clients} {uuid.uuid4().hex[:8]}"
     email = f"bench-{uuid.uuid4().hex[:8]}@bench.example.com"

@@ -218,7 +218,8 @@ class ReminderRun:
     reminders: int = 0
     escalations: int = 0
     sent: int = 0
-    notifications: list[int] = field(default_factory=list)
+    new_emails: list[int] = field(default_factory=list)  # recorded, to send
+    notifications: list[int] = field(default_factory=list)  # escalations, to email
 
 
 def open_requests():
@@ -382,12 +383,23 @@ def _plan(
 
 
 def run_reminders(now: datetime.datetime | None = None) -> ReminderRun:
-    """Send the reminders due today in the current practice, escalate, sweep (see above).
+    """Send the reminders due today in the current practice, escalate, sweep (see above)."""
+    now = now or clock.now()
+    run = record_reminders(now)
+    run.sent = mail.send_many(run.new_emails, now) + mail.send_due(now)
+    if run.notifications:
+        send_notification_emails(run.notifications, now)
+    return run
+
+
+def record_reminders(now: datetime.datetime) -> ReminderRun:
+    """Record the reminders due at ``now`` in the current practice (their emails, the steps
+    and the escalations), sending nothing: ``run_reminders`` sends what this records, and the
+    demo seed records a practice's reminder history.
 
     Each request, each contact's email and each escalation is its own unit: one that fails
     is logged with the practice and its id and skipped (the next run tries it again); the
     others go on."""
-    now = now or clock.now()
     practice = Practice.objects.get(pk=require_practice_id())
     today = clock.practice_today(practice, now)
     run = ReminderRun()
@@ -422,7 +434,7 @@ def run_reminders(now: datetime.datetime | None = None) -> ReminderRun:
         if escalate_it:
             to_escalate.append((document_request, missing[document_request.pk]))
 
-    new_emails = []
+    new_emails = run.new_emails
     for contact, dues in due_by_contact.values():
         try:
             email = _record(practice, contact, dues, today, now)
@@ -457,10 +469,6 @@ def run_reminders(now: datetime.datetime | None = None) -> ReminderRun:
         run.escalations += won
         if notification and notification.email_state == Notification.EmailState.PENDING:
             run.notifications.append(notification.pk)
-
-    run.sent = mail.send_many(new_emails, now) + mail.send_due(now)
-    if run.notifications:
-        send_notification_emails(run.notifications, now)
     return run
 
 

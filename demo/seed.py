@@ -17,13 +17,13 @@ from schwifty import IBAN
 
 from atlasos import clock
 from atlasos.accounts.models import Role
-from atlasos.seed_alerts import seed_overdue_alerts, settle_notifications
-from atlasos.seed_cycle import seed_cycle
-from atlasos.seed_portal import portal_clients, seed_portal, untouched_packs
 from atlasos.tenancy.context import practice_context
 from atlasos.tenancy.models import Practice
 from clients.choices import AccountingSystem, EntityType, PayrollFrequency, VatFrequency
 from clients.models import BankAccount, Client, ClientContact, ClientTag, Contact, Tag
+from demo.alerts import seed_overdue_alerts, settle_notifications
+from demo.cycle_history import seed_cycle
+from demo.portal_story import portal_clients, seed_portal, untouched_packs
 
 User = get_user_model()
 

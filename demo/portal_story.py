@@ -3,7 +3,7 @@ documents clients uploaded, a reminder history and deliveries.
 
 Sarah Whitfield is the director of three companies, and each has a story over the two newest
 periods, played in order of time through the services a practice uses
-(``atlasos.seed_timeline``):
+(``demo.timeline``):
 
 - the first sent everything last month (delivered, acknowledged) and this month only the bank
   statements so far: the pack waits in collect for the rest;
@@ -27,16 +27,15 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
-from django.test.utils import override_settings
 
 from atlasos import clock
-from atlasos.seed_files import text_pdf
-from atlasos.seed_plan import ON_TIME, UNTOUCHED, plan_pack, work_moment
-from atlasos.seed_timeline import Timeline, clicks, tick_stage
 from clients.choices import EntityType
 from clients.models import Client, ClientContact, Contact
 from cycle.stages import Stage
 from cycle.workdays import WorkCalendar
+from demo.files import text_pdf
+from demo.plan import ON_TIME, UNTOUCHED, plan_pack, work_moment
+from demo.timeline import Timeline, clicks, tick_stage
 from portal import delivery, portal_accounts, reminders, requests, sending
 from portal.documents import store_document
 from portal.models import Delivery, DocType, PortalEmail, RequestItem, Source
@@ -71,9 +70,7 @@ def seed_portal(practice, partner, cycle, now, *, email, password, demo, others)
     """Give the demo practice its portal: see the module docstring."""
     if not email or not demo:
         return
-    # The demo's addresses are made up: whatever the services send goes nowhere.
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        _seed_portal(practice, partner, cycle, now, email, password, demo, others)
+    _seed_portal(practice, partner, cycle, now, email, password, demo, others)
 
 
 def _pdf_upload(name: str, title: str, lines: list[str]) -> SimpleUploadedFile:
@@ -195,7 +192,7 @@ class _Story:
             moment = datetime.datetime.combine(day, REMINDER_RUN, self.tz)
             moment = min(moment, self.now - datetime.timedelta(minutes=1))
             if moment > self.first_sent:
-                self.timeline.add(moment, reminders.run_reminders, moment)
+                self.timeline.add(moment, reminders.record_reminders, moment)
             day += datetime.timedelta(days=1)
 
     def _upload(self, pack: Pack, document_request, only: str | None) -> None:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from atlasos.seed import seed_practice
+from demo.seed import seed_practice
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 for the newest period the recurrence has made by now and the ``history`` periods before it.
 
 Each pack is created when the recurrence would have created it, and is as far through its
-stages as its profile and the moment allow (``atlasos.seed_plan``). Its checklist agrees with
+stages as its profile and the moment allow (``demo.plan``). Its checklist agrees with
 the stored progress: a completed stage has all its mandatory items ticked, no later than the
 stage's completion and no earlier than the stage could start; a stage in progress has some
 mandatory items left. Preparation items are ticked by the preparer, review items by the
@@ -16,16 +16,16 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
-from atlasos.seed_plan import (
+from cycle.periods import Recurrence
+from cycle.stages import STAGES, Stage
+from cycle.workdays import WorkCalendar, stage_due_dates
+from demo.plan import (
     PackPlan,
     plan_pack,
     practice_profiles,
     release_moment,
     released_periods,
 )
-from cycle.periods import Recurrence
-from cycle.stages import STAGES, Stage
-from cycle.workdays import WorkCalendar, stage_due_dates
 from tasks.models import Pack, PackEvent, PackItem
 from templates_engine.models import ClientTemplate, TaskTemplate
 from templates_engine.services import checklist_from
