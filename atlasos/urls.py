@@ -12,8 +12,6 @@ urlpatterns = [
     path("", include("clients.urls")),
     path("", include("templates_engine.urls")),
     path("", include("tasks.urls")),
-    path("", include("tasks.urls_calendar")),
-    path("", include("tasks.urls_board")),
     path("", include("notifications.urls")),
     path("", include("portal.urls")),
 ]

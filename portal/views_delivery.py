@@ -86,7 +86,7 @@ def pack_deliver(request: HttpRequest, code) -> HttpResponse:
             messages.success(request, published_message(delivery, pack))
             return redirect(f"{pack.get_absolute_url()}#stage-deliver")
     # Imported here: tasks.views includes this module's panel in every pack page.
-    from tasks.views import _pack_context
+    from tasks.views.packs import _pack_context
 
     context = _pack_context(request, pack, delivery_form=form)
     return render(request, "tasks/pack_detail.html", context)

@@ -4,9 +4,9 @@ import pytest
 
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
+from tasks.from_templates import apply_template_update, assign_template, plan_template_update
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.services import set_item_done
-from templates_engine.apply import apply_template_update, assign_template, plan_template_update
 from templates_engine.models import ClientDisabledItem, ClientExtraItem, ClientTemplate
 from tests.factories import ClientFactory, TemplateItemFactory
 from tests.templates_engine.conftest import at, reload, template_items

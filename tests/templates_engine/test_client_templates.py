@@ -10,9 +10,9 @@ from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from clients.choices import ClientStatus
 from cycle.workdays import WorkCalendar
+from tasks.from_templates import assign_template
 from tasks.models import Pack
 from tasks.recurrence import due_period
-from templates_engine.apply import assign_template
 from templates_engine.models import ClientExtraItem, ClientTemplate
 from templates_engine.services import client_checklist
 from tests.factories import (

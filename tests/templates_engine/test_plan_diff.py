@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from templates_engine.apply import diff_pack, merge_order
+from tasks.from_templates import diff_pack, merge_order
 
 
 def template_item(pk, stage, title, *, position, mandatory=True, guidance="", auto_key=""):

@@ -1,42 +1,29 @@
-import uuid
+"""Settings › Task templates: the templates, their checklist items by stage."""
+
 from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
-from atlasos import clock
-from atlasos.accounts.decorators import manager_required, staff_required
-from clients.access import access_client
-from clients.models import Client
-from clients.views import client_tab_context
+from atlasos.accounts.decorators import manager_required
 from cycle.stages import STAGES, Stage
-from tasks.models import Pack
-from templates_engine import apply, services
+from templates_engine import services
 from templates_engine.access import (
-    access_client_template,
-    access_extra_item,
     access_template,
     access_template_item,
 )
 from templates_engine.forms import (
-    AssignTemplateForm,
-    BulkAssignForm,
-    ClientDueDaysForm,
-    ExtraItemForm,
     TaskTemplateForm,
     TemplateItemForm,
 )
 from templates_engine.models import (
-    ClientDisabledItem,
-    ClientExtraItem,
     ClientTemplate,
     TaskTemplate,
     TemplateItem,
@@ -151,7 +138,7 @@ def _detail_context(template: TaskTemplate, form, bound=None) -> dict:
         "form": form,
         "stages": _stage_groups(template, bound),
         "client_count": ClientTemplate.objects.filter(template=template, is_active=True).count(),
-        "open_packs": Pack.objects.filter(template=template, completed_at__isnull=True).count(),
+        "open_packs": template.packs.filter(completed_at__isnull=True).count(),
         "nav": "settings",
     }
 
@@ -339,294 +326,3 @@ def template_item_delete(request: HttpRequest, code) -> HttpResponse:
         "the template to them.",
     )
     return _back_to_stage(template, stage)
-
-
-# --- Apply to open packs --------------------------------------------------------------------
-
-
-@manager_required
-@require_http_methods(["GET", "POST"])
-def template_apply(request: HttpRequest, code) -> HttpResponse:
-    template = access_template(request, code)
-    plan = apply.plan_template_update(template)
-    if request.method == "POST":
-        if not plan.has_changes:
-            messages.info(request, "The open packs already match the template.")
-            return redirect(template)
-        result = apply.apply_template_update(plan, request.user)
-        text = (
-            f"Updated {result.packs} open pack{'s' if result.packs != 1 else ''}: "
-            f"{result.added} item{'s' if result.added != 1 else ''} added, "
-            f"{result.changed} updated, {result.removed} removed."
-        )
-        if result.kept:
-            text += f" {result.kept} ticked item{'s' if result.kept != 1 else ''} kept."
-        messages.success(request, text)
-        return redirect(template)
-    return render(
-        request,
-        "templates_engine/template_apply.html",
-        {"template": template, "plan": plan, "totals": plan.totals, "nav": "settings"},
-    )
-
-
-# --- A client's templates -------------------------------------------------------------------
-
-
-def _client_templates_page(request, client: Client, assign_form=None):
-    assignments = (
-        ClientTemplate.objects.filter(client=client)
-        .select_related("template")
-        .annotate(
-            extra_count=Count("extra_items", distinct=True),
-            disabled_count=Count("disabled_items", distinct=True),
-        )
-        .order_by("-is_active", "template__name")
-    )
-    context = client_tab_context(client)
-    context.update(tab="templates", assignments=assignments)
-    if request.user.can_review:
-        context["assign_form"] = assign_form or AssignTemplateForm(
-            practice_id=request.user.practice_id, client=client
-        )
-    return render(request, "clients/client_templates.html", context)
-
-
-@staff_required
-def client_templates(request: HttpRequest, code) -> HttpResponse:
-    client = access_client(request, code)
-    return _client_templates_page(request, client)
-
-
-def _assigned_message(template: TaskTemplate, client: Client, result: apply.AssignResult) -> str:
-    if result.latest_pack is not None:
-        pack_text = f"its {result.latest_pack.period_label} pack was created"
-    elif client.is_archived:
-        pack_text = "no pack was created because the client is archived"
-    else:
-        pack_text = (
-            "no pack was created yet: the next one appears when the current period's "
-            "packs are released"
-        )
-    return f"{template.name} assigned to {client.name}; {pack_text}."
-
-
-@manager_required
-@require_POST
-def client_template_assign(request: HttpRequest, code) -> HttpResponse:
-    client = access_client(request, code)
-    form = AssignTemplateForm(request.POST, practice_id=request.user.practice_id, client=client)
-    if not form.is_valid():
-        return _client_templates_page(request, client, assign_form=form)
-    template = form.cleaned_data["template"]
-    result = apply.assign_template(
-        template, [client], practice=request.user.practice, now=clock.now()
-    )
-    messages.success(request, _assigned_message(template, client, result))
-    return redirect("client_templates", client.code)
-
-
-def _client_template_page(request, ct: ClientTemplate, *, days_form=None, extra_form=None):
-    template = ct.template
-    disabled = set(
-        ClientDisabledItem.objects.filter(client_template=ct).values_list(
-            "template_item_id", flat=True
-        )
-    )
-    items = list(template.items.all())
-    extras = list(ClientExtraItem.objects.filter(client_template=ct))
-    own_days = {s: getattr(ct, f"{s}_day") for s in STAGES}
-    effective = ct.due_days
-    stages = [
-        {
-            "value": s,
-            "label": STAGE_LABELS[s],
-            "day": effective[s],
-            "own_day": own_days[s] is not None,
-            "items": [
-                (item, item.pk in disabled and not item.mandatory)
-                for item in items
-                if item.stage == s
-            ],
-            "extras": [e for e in extras if e.stage == s],
-        }
-        for s in STAGES
-    ]
-    context = client_tab_context(ct.client)
-    context.update(
-        tab="templates",
-        ct=ct,
-        template=template,
-        stages=stages,
-        days_form=days_form or ClientDueDaysForm(client_template=ct),
-        extra_form=extra_form or ExtraItemForm(auto_id="extra-%s"),
-        checklist_count=len(services.checklist_from(items, extras, disabled)),
-    )
-    return render(request, "templates_engine/client_template_detail.html", context)
-
-
-@staff_required
-def client_template_detail(request: HttpRequest, code) -> HttpResponse:
-    ct = access_client_template(request, code)
-    return _client_template_page(request, ct)
-
-
-@manager_required
-@require_POST
-def client_template_days(request: HttpRequest, code) -> HttpResponse:
-    ct = access_client_template(request, code)
-    form = ClientDueDaysForm(request.POST, client_template=ct)
-    if not form.is_valid():
-        return _client_template_page(request, ct, days_form=form)
-    form.save()
-    messages.success(
-        request, f"Due days saved for {ct.client.name}. Packs created from now on use them."
-    )
-    return redirect("client_template_detail", ct.code)
-
-
-@manager_required
-@require_POST
-def client_template_item_switch(request: HttpRequest, code) -> HttpResponse:
-    """Switch an optional template item off (or back on) for this client's packs."""
-    ct = access_client_template(request, code)
-    back = redirect("client_template_detail", ct.code)
-    try:
-        item_code = uuid.UUID(request.POST.get("item", ""))
-    except ValueError:
-        messages.error(request, "Choose an item of the template.")
-        return back
-    item = ct.template.items.filter(code=item_code).first()
-    if item is None:
-        messages.error(request, "That item is not part of this template.")
-        return back
-    if request.POST.get("include") == "no":
-        if item.mandatory:
-            messages.error(
-                request,
-                f"{item.title} is mandatory in {ct.template.name}: it cannot be "
-                "switched off for one client.",
-            )
-            return back
-        ClientDisabledItem.objects.get_or_create(client_template=ct, template_item=item)
-        messages.success(request, f"{item.title} switched off for {ct.client.name}.")
-    else:
-        ClientDisabledItem.objects.filter(client_template=ct, template_item=item).delete()
-        messages.success(request, f"{item.title} switched back on for {ct.client.name}.")
-    return back
-
-
-@manager_required
-@require_POST
-def client_extra_item_add(request: HttpRequest, code) -> HttpResponse:
-    ct = access_client_template(request, code)
-    form = ExtraItemForm(request.POST, auto_id="extra-%s")
-    if not form.is_valid():
-        return _client_template_page(request, ct, extra_form=form)
-    extra = form.save(commit=False)
-    extra.client_template = ct
-    # After the template's own items of the stage, in the order they were added.
-    last = ClientExtraItem.objects.filter(client_template=ct).order_by("-position").first()
-    extra.position = max(last.position if last else 0, 990) + 10
-    extra.save()
-    messages.success(request, f"{extra.title} added to {ct.client.name}'s packs from now on.")
-    return redirect("client_template_detail", ct.code)
-
-
-@manager_required
-@require_POST
-def client_extra_item_delete(request: HttpRequest, code) -> HttpResponse:
-    extra = access_extra_item(request, code)
-    ct = extra.client_template
-    extra.delete()
-    messages.success(request, f"{extra.title} removed from {ct.client.name}'s future packs.")
-    return redirect("client_template_detail", ct.code)
-
-
-@manager_required
-@require_POST
-def client_template_deactivate(request: HttpRequest, code) -> HttpResponse:
-    ct = access_client_template(request, code)
-    if ct.is_active:
-        ct.is_active = False
-        ct.save(update_fields=["is_active"])
-    messages.success(
-        request,
-        f"{ct.template.name} deactivated for {ct.client.name}: no new packs. Existing packs stay.",
-    )
-    return redirect("client_template_detail", ct.code)
-
-
-@manager_required
-@require_POST
-def client_template_reactivate(request: HttpRequest, code) -> HttpResponse:
-    ct = access_client_template(request, code)
-    result = apply.assign_template(
-        ct.template, [ct.client], practice=request.user.practice, now=clock.now()
-    )
-    messages.success(request, _assigned_message(ct.template, ct.client, result))
-    return redirect("client_template_detail", ct.code)
-
-
-# --- Bulk assignment from the client list ---------------------------------------------------
-
-
-def _selected_clients(codes: list[str]) -> list[Client]:
-    """The practice's clients among `codes`; anything else (another practice's code, a
-    malformed one) is ignored, never assigned."""
-    valid = []
-    for value in codes:
-        try:
-            valid.append(uuid.UUID(value))
-        except ValueError:
-            continue
-    if not valid:
-        return []
-    return list(Client.objects.filter(code__in=valid).order_by("name"))
-
-
-def _client_list_url(query: str) -> str:
-    query = QueryDict(query or "").urlencode()
-    return reverse("client_list") + (f"?{query}" if query else "")
-
-
-@manager_required
-@require_POST
-def client_bulk_assign_template(request: HttpRequest) -> HttpResponse:
-    """Assign a template to the clients ticked in the client list.
-
-    Without a template chosen (the list has no template picker) it shows the choice for the
-    selected clients first; with one it assigns and goes back to the list.
-    """
-    clients = _selected_clients(request.POST.getlist("clients"))
-    back = _client_list_url(request.POST.get("query", ""))
-    if not clients:
-        messages.error(request, "Tick the clients to assign a template to first.")
-        return redirect(back)
-    has_choice = "template" in request.POST
-    form = BulkAssignForm(
-        request.POST if has_choice else None,
-        practice_id=request.user.practice_id,
-        initial={"query": request.POST.get("query", "")},
-    )
-    if not has_choice or not form.is_valid():
-        return render(
-            request,
-            "templates_engine/bulk_assign.html",
-            {"form": form, "clients": clients, "nav": "clients"},
-        )
-    template = form.cleaned_data["template"]
-    result = apply.assign_template(
-        template, clients, practice=request.user.practice, now=clock.now()
-    )
-    text = (
-        f"Assigned {template.name} to {result.assigned} client{'s' if result.assigned != 1 else ''}"
-        f" ({result.already} already had it)."
-    )
-    if result.packs_created:
-        text += (
-            f" {result.packs_created} pack{'s' if result.packs_created != 1 else ''} created for "
-            "the current period."
-        )
-    messages.success(request, text)
-    return redirect(_client_list_url(form.cleaned_data["query"]))

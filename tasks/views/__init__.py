@@ -1,0 +1,1 @@
+"""Views of tasks: one module per page family (see urls.py)."""

@@ -1,0 +1,1 @@
+"""Views of templates_engine: one module per page family (see urls.py)."""
