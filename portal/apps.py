@@ -21,3 +21,16 @@ class PortalConfig(AppConfig):
         # A delivered pack closes its period's open document requests (tasks cannot import
         # the portal: it sends the signal, the portal acts on it).
         pack_delivered.connect(on_pack_delivered, dispatch_uid="portal_close_open_requests")
+
+        from portal.requests import on_packs_created
+        from tasks.signals import packs_created
+
+        # Each new pack gets its document request, from its collect stage.
+        packs_created.connect(on_packs_created, dispatch_uid="portal_requests_for_new_packs")
+
+        from portal.pack_parts import portal_pack_parts
+        from tasks.extensions import register_pack_parts
+
+        # The pack page and the calendar panel show the request's progress and the Deliver
+        # panel: the portal fills the places tasks leaves for it.
+        register_pack_parts(portal_pack_parts)

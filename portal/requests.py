@@ -182,6 +182,11 @@ def create_for_packs(packs) -> list[DocumentRequest]:
     return requests
 
 
+def on_packs_created(sender, packs, **kwargs) -> None:
+    """``tasks.signals.packs_created``: each new pack's request (see ``create_for_packs``)."""
+    create_for_packs(packs)
+
+
 def create_request(client, *, title: str, due: datetime.date, period, user) -> DocumentRequest:
     """A request made by hand (no pack), with no items yet."""
     return DocumentRequest.objects.create(

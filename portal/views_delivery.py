@@ -10,6 +10,7 @@ from portal.closing import closed_since
 from portal.delivery import DeliveryError, delivery_panel, publish, recipients
 from portal.forms_delivery import DeliveryForm
 from tasks.access import access_pack
+from tasks.views.packs import pack_page_context
 
 
 def delivery_context(pack, form: DeliveryForm | None = None) -> dict:
@@ -85,8 +86,5 @@ def pack_deliver(request: HttpRequest, code) -> HttpResponse:
         else:
             messages.success(request, published_message(delivery, pack))
             return redirect(f"{pack.get_absolute_url()}#stage-deliver")
-    # Imported here: tasks.views includes this module's panel in every pack page.
-    from tasks.views.packs import _pack_context
-
-    context = _pack_context(request, pack, delivery_form=form)
+    context = pack_page_context(request, pack, extras={"delivery_form": form})
     return render(request, "tasks/pack_detail.html", context)

@@ -13,8 +13,8 @@ from clients.choices import ClientStatus
 from cycle.periods import Recurrence, last_completed_period
 from cycle.stages import STAGES
 from cycle.workdays import WorkCalendar, pack_release_date, stage_due_dates
-from portal.requests import create_for_packs
 from tasks.models import Pack, PackEvent, PackItem
+from tasks.signals import packs_created
 from templates_engine.models import ClientTemplate
 from templates_engine.services import load_checklists
 
@@ -140,7 +140,7 @@ def ensure_packs(
             ],
             batch_size=ITEM_BATCH,
         )
-        # Each new pack's document request, from its collect stage (bulk; same transaction).
-        create_for_packs(packs)
+        # The apps above act on new packs in this transaction (the portal: their requests).
+        packs_created.send(sender=Pack, packs=packs)
     logger.info("recurrence: %s packs, %s items for %s", len(packs), len(items), today)
     return RecurrenceResult(practice.pk, today, len(packs), len(items))

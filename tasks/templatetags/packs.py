@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from cycle.stages import Stage
 from cycle.status import Status
@@ -35,3 +36,15 @@ def status_badge(status) -> str:
 def stage_label(stage: str) -> str:
     """ "reconcile" → "Reconcile bank"; "" (a pack with every stage complete) → "—"."""
     return Stage(stage).label if stage else "—"
+
+
+@register.simple_tag(takes_context=True)
+def pack_parts(context, slot: str) -> str:
+    """``{% pack_parts "facts" %}``: what the apps above tasks put in this slot of the page
+    (``tasks.extensions``), each template rendered with the page's context and its own."""
+    extras = context.get("pack_extras")
+    rendered = []
+    for part in extras.parts.get(slot, []) if extras else []:
+        with context.push(part.context):
+            rendered.append(context.template.engine.get_template(part.template).render(context))
+    return mark_safe("".join(rendered))  # noqa: S308 (each part is an escaped template)

@@ -23,7 +23,6 @@ from atlasos.redirects import local_url
 from cycle.clock import Clock
 from cycle.stages import STAGES, Stage
 from cycle.status import Status
-from portal.requests import pack_request
 from tasks import services
 from tasks.access import access_pack, access_pack_item
 from tasks.calendar import (
@@ -40,6 +39,7 @@ from tasks.calendar import (
     month_weeks,
     stage_cells,
 )
+from tasks.extensions import pack_extras
 from tasks.models import Pack
 from tasks.overview import filtered_packs, month_start
 from tasks.queries import pack_view
@@ -201,7 +201,7 @@ def _panel_context(request: HttpRequest, pack: Pack, *, back: str, error=None) -
         "view": view,
         "back": back,
         "error": error,
-        "document_request": pack_request(pack),
+        "pack_extras": pack_extras(request, pack, page="panel"),
     }
 
 

@@ -14,10 +14,9 @@ from clients.views import client_tab_context
 from cycle.clock import Clock
 from cycle.stages import PREPARATION_STAGES, Stage
 from notifications.services import mark_all_read
-from portal.requests import pack_request
-from portal.views_delivery import delivery_context
 from tasks import services
 from tasks.access import access_pack, access_pack_item
+from tasks.extensions import pack_extras
 from tasks.forms import (
     BulkReassignForm,
     MyWorkFilterForm,
@@ -45,15 +44,16 @@ def _can_reassign(user) -> bool:
     return user.can_review  # partners and managers, as @manager_required
 
 
-def _pack_context(request: HttpRequest, pack: Pack, **extra) -> dict:
+def pack_page_context(request: HttpRequest, pack: Pack, *, extras=None, **extra) -> dict:
+    """Everything the pack page (and its htmx fragments) renders; ``extras`` is passed to the
+    apps that fill its places (``tasks.extensions``), e.g. a bound form to show again."""
     view = pack_view(pack, request.user, Clock.for_practice(request.user.practice))
     context = {
         "nav": "my_work",
         "pack": pack,
         "view": view,
         "can_reassign": False,
-        "document_request": pack_request(pack),
-        **delivery_context(pack, extra.pop("delivery_form", None)),
+        "pack_extras": pack_extras(request, pack, page="pack", **(extras or {})),
     }
     if _can_reassign(request.user):
         context["can_reassign"] = True
@@ -71,7 +71,7 @@ def pack_detail(request: HttpRequest, code) -> HttpResponse:
     pack = access_pack(request, code)
     # Opening the pack (from an alert email, say) answers its notifications for this reader.
     mark_all_read(request.user, pack=pack)
-    return render(request, "tasks/pack_detail.html", _pack_context(request, pack))
+    return render(request, "tasks/pack_detail.html", pack_page_context(request, pack))
 
 
 def _stages_changed_by_tick(stage: str, current_before: str, current_after: str) -> set[str]:
@@ -96,7 +96,9 @@ def _checklist_response(
     also = set()
     if current_before is not None:
         also = _stages_changed_by_tick(stage, current_before, pack.current_stage)
-    context = _pack_context(request, pack, target_stage=stage, stage_error=error, oob_stages=also)
+    context = pack_page_context(
+        request, pack, target_stage=stage, stage_error=error, oob_stages=also
+    )
     return render(request, "tasks/pack_detail.html#checklist_update", context)
 
 
@@ -149,7 +151,7 @@ def pack_reassign(request: HttpRequest, code) -> HttpResponse:
     pack = access_pack(request, code)
     form = PackReassignForm(request.POST, practice_id=request.user.practice_id)
     if not form.is_valid():
-        context = _pack_context(request, pack, reassign_form=form)
+        context = pack_page_context(request, pack, reassign_form=form)
         return render(request, "tasks/pack_detail.html", context)
     changed = services.reassign(
         pack,
