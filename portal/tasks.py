@@ -1,5 +1,5 @@
-"""Celery tasks of the portal app (thin wrappers: the work is in portal.documents, portal.mail
-and portal.reminders)."""
+"""Celery beat jobs of the portal app (thin wrappers: the work is in portal.documents and
+portal.reminders; client emails are sent by the outbox's own task, ``atlasos.outbox``)."""
 
 import logging
 
@@ -9,6 +9,7 @@ from atlasos import clock
 from atlasos.tenancy.context import practice_context, unscoped
 from atlasos.tenancy.models import Practice
 from portal.documents import purge_deleted
+from portal.reminders import run_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -37,22 +38,11 @@ def purge_deleted_documents() -> int:
     return purged
 
 
-@shared_task(name="portal.send_portal_emails")
-def send_portal_emails(practice_id: int, pks: list[int]) -> int:
-    """Send these recorded client emails (each claimed first: a retry never sends twice)."""
-    from portal.mail import send_many
-
-    with practice_context(practice_id):
-        return send_many(pks)
-
-
 @shared_task(name="portal.send_reminders")
 def send_reminders() -> int:
     """Beat, hourly: each practice's document reminders and escalations (``portal.reminders``),
     in its own context. Idempotent: a second run the same day records and sends nothing new,
     and finishes emails a dead worker left half-sent."""
-    from portal.reminders import run_reminders
-
     now = clock.now()
     with unscoped("beat: send document reminders"):
         practice_ids = list(Practice.objects.values_list("pk", flat=True))

@@ -1,23 +1,16 @@
-"""Celery jobs of notifications. Thin wrappers: the work is in ``services``."""
+"""Celery beat jobs of notifications. Thin wrappers: the work is in ``services`` (each email is
+sent by the outbox's own task, ``atlasos.outbox``)."""
 
 import logging
 
 from celery import shared_task
 
 from atlasos import clock
-from atlasos.celery import PracticeTask
 from atlasos.notifications import services
 from atlasos.tenancy.context import practice_context, unscoped
 from atlasos.tenancy.models import Practice
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(name="notifications.send_notification_emails", base=PracticeTask)
-def send_notification_emails(*, practice_id: int, notification_ids: list[int]) -> int:
-    """Send these notifications' emails, each claimed first (a redelivered message sends
-    nothing twice)."""
-    return services.send_notification_emails(notification_ids)
 
 
 @shared_task(name="notifications.send_daily_digests")
