@@ -1,8 +1,7 @@
 """Why an email could not be sent, and whether trying again can help.
 
-Both outboxes (client emails in ``portal.mail``, staff notifications and digests in
-``notifications.services``) send through a claimed row. When sending fails they ask
-``judge`` what happened:
+The outbox (``atlasos.outbox``: client emails, staff notifications, digests) sends every email
+through a claimed row. When sending fails it asks ``judge`` what happened:
 
 - **permanent**: the message can never go as it stands — an address that is not an address, a
   header that cannot be written (``BadHeaderError``), a message that cannot be built

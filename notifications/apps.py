@@ -10,3 +10,10 @@ class NotificationsConfig(AppConfig):
         from atlasos.tenancy.converters import register_code_converter
 
         register_code_converter("notification", "notifications.Notification")
+
+        from atlasos import outbox
+        from notifications import services
+
+        # The worker's ``outbox.send`` task finds these outboxes by name.
+        outbox.register(services.NOTIFICATION_EMAILS)
+        outbox.register(services.DIGESTS)

@@ -1,26 +1,15 @@
-"""Notifications: the bell's count, marking read, preferences, and sending email exactly once.
+"""Notifications: the bell's count, marking read, preferences, and their emails.
 
-How an email is sent at most once per row, and at least once:
-
-1. **Claim.** A conditional UPDATE moves the row from ``pending`` to ``sending`` and stamps
-   ``email_claimed_at``. Only one worker's UPDATE matches; the others see 0 rows and stop.
-2. **Send** with a Message-ID derived from the row's code, so the same row always gives the
-   same id (mail clients and servers drop a second copy of one Message-ID).
-3. **Mark sent** (``sending`` → ``sent``) — only if the claim is still ours.
-
-A worker killed between 1 and 3 leaves the row in ``sending``. The next run takes over a claim
-older than ``NOTIFICATION_CLAIM_TIMEOUT_MINUTES`` and finishes it — same Message-ID — and
-never touches a row already ``sent`` or one claimed a moment ago (its worker is still at it).
-Digests work the same way through their ``Digest`` row, unique per member and day.
-
-An email that can never go (an invalid address, a header that cannot be written, a 5xx answer:
-``atlasos.mail_failures``) is marked ``failed`` with the reason and never retried; a transient
-failure keeps the claim for a retry, at most ``MAX_SEND_ATTEMPTS`` times. Subjects are always
-one line (``atlasos.mail_headers``), so an old title with a line break still goes.
+A notification's email and a member's daily digest are sent exactly once through the outbox
+(``atlasos.outbox``): ``NOTIFICATION_EMAILS`` over ``Notification``'s ``email_*`` fields,
+``DIGESTS`` over ``Digest`` rows (unique per member and day). Each row is claimed, sent with a
+Message-ID derived from its code and marked sent; the alert job's sweep (``send_due_emails``)
+and the digest job finish what the queue lost or a dead worker left, with the same Message-ID.
+An email that can never go is marked failed with the reason and never retried. Subjects are
+always one line (``atlasos.mail_headers``), so an old title with a line break still goes.
 """
 
 import datetime
-import logging
 import secrets
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -28,14 +17,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from atlasos import clock, mail_failures
+from atlasos import clock, outbox
 from atlasos.accounts.models import hash_token
 from atlasos.mail_headers import one_line
-from atlasos.tenancy.context import current_practice_id, unscoped
+from atlasos.tenancy.context import unscoped
 from notifications.models import (
     CalendarFeed,
     Digest,
@@ -43,8 +31,6 @@ from notifications.models import (
     Notification,
     NotificationPreference,
 )
-
-logger = logging.getLogger(__name__)
 
 BADGE_MAX = 99
 
@@ -127,30 +113,11 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _stale_before(now: datetime.datetime) -> datetime.datetime:
-    return now - datetime.timedelta(minutes=settings.NOTIFICATION_CLAIM_TIMEOUT_MINUTES)
-
-
-def _claimable(now: datetime.datetime) -> Q:
-    """Rows nobody is sending: pending, or claimed so long ago that the worker is gone."""
-    pending = Q(email_state=Notification.EmailState.PENDING)
-    abandoned = Q(
-        email_state=Notification.EmailState.SENDING, email_claimed_at__lt=_stale_before(now)
-    )
-    return pending | abandoned
-
-
-def claim_notification(pk: int, now: datetime.datetime) -> bool:
-    """Step 1: the conditional UPDATE. True for exactly one caller."""
-    claimed = Notification.objects.filter(_claimable(now), pk=pk).update(
-        email_state=Notification.EmailState.SENDING,
-        email_claimed_at=now,
-        email_attempts=F("email_attempts") + 1,
-    )
-    return claimed == 1
-
-
-def notification_email(notification: Notification) -> EmailMultiAlternatives:
+def notification_email(notification: Notification) -> EmailMultiAlternatives | None:
+    """The email of one notification; None when its member was deactivated since the alert
+    (they no longer get the practice's email)."""
+    if not notification.recipient.is_active:
+        return None
     context = {
         "notification": notification,
         "recipient": notification.recipient,
@@ -164,7 +131,6 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
         subject=f"Overdue: {title}" if notification.kind == Notification.Kind.OVERDUE else title,
         body=render_to_string("notifications/email/notification.txt", context),
         to=[notification.recipient.email],
-        headers={"Message-ID": notification.message_id},
     )
     message.attach_alternative(
         render_to_string("notifications/email/notification.html", context), "text/html"
@@ -172,79 +138,38 @@ def notification_email(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def _send_or_judge(message: EmailMultiAlternatives, attempts: int):
-    """Send; None when it went, else the failure (``mail_failures``) as it stands after
-    ``attempts`` attempts."""
-    try:
-        mail_failures.check(message)
-        message.send()
-    except Exception as error:
-        return mail_failures.gave_up(mail_failures.judge(error), attempts)
-    return None
+NOTIFICATION_EMAILS = outbox.Outbox(
+    name="notification",
+    rows=lambda: Notification.objects,
+    build=notification_email,
+    state_field="email_state",
+    pending=Notification.EmailState.PENDING,
+    sending=Notification.EmailState.SENDING,
+    sent=Notification.EmailState.SENT,
+    failed=Notification.EmailState.FAILED,
+    nothing_to_send=Notification.EmailState.NONE,
+    claimed_at_field="email_claimed_at",
+    attempts_field="email_attempts",
+    sent_at_field="email_sent_at",
+    failure_field="email_failure",
+    select_related=("recipient__practice", "pack"),
+)
+
+
+def claim_notification(pk: int, now: datetime.datetime) -> bool:
+    """Claim one notification's email (``atlasos.outbox.claim``). True for exactly one caller."""
+    return outbox.claim(NOTIFICATION_EMAILS, pk, now)
 
 
 def send_notification_email(pk: int, now: datetime.datetime | None = None) -> bool:
-    """Claim, send, mark sent. False when another worker has it, it is already sent, or it
-    failed: for good (``failed``, with the reason) or for now (the claim stays, and the row is
-    sent again with the same Message-ID once the claim is stale).
-    """
-    now = now or clock.now()
-    if not claim_notification(pk, now):
-        return False
-    notification = Notification.objects.select_related("recipient__practice", "pack").get(pk=pk)
-    ours = Notification.objects.filter(
-        pk=pk, email_state=Notification.EmailState.SENDING, email_claimed_at=now
-    )
-    if not notification.recipient.is_active:
-        # Deactivated since the alert: they no longer get the practice's email.
-        ours.update(email_state=Notification.EmailState.NONE)
-        return False
-    failure = _send_or_judge(notification_email(notification), notification.email_attempts)
-    if failure is None:
-        ours.update(
-            email_state=Notification.EmailState.SENT, email_sent_at=clock.now(), email_failure=""
-        )
-        return True
-    if failure.permanent:
-        ours.update(email_state=Notification.EmailState.FAILED, email_failure=failure.reason)
-    else:
-        ours.update(email_failure=failure.reason)
-    logger.warning(
-        "notification %s of practice %s: email %s: %s",
-        pk,
-        notification.practice_id,
-        "failed" if failure.permanent else "not sent, retried after the claim expires",
-        failure.reason,
-    )
-    return False
-
-
-def send_notification_emails(pks, now: datetime.datetime | None = None) -> int:
-    """Send each of these notifications' email (those still to send). Returns how many. One
-    that fails never stops the others."""
-    sent = 0
-    for pk in pks:
-        try:
-            sent += send_notification_email(pk, now)
-        except Exception:
-            logger.exception(
-                "notification %s of practice %s: email not sent, retried after the claim expires",
-                pk,
-                current_practice_id(),
-            )
-    return sent
+    """Claim, send, mark sent one notification's email (``atlasos.outbox.send_one``)."""
+    return outbox.send_one(NOTIFICATION_EMAILS, pk, now)
 
 
 def send_due_emails(now: datetime.datetime | None = None) -> int:
     """The sweep run with every alert job: emails never sent (the queue lost them) and claims
     abandoned by a dead worker. Never a row already sent or freshly claimed."""
-    now = now or clock.now()
-    pks = list(
-        Notification.objects.filter(_claimable(now))
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)
-    )
-    return send_notification_emails(pks, now)
+    return outbox.sweep(NOTIFICATION_EMAILS, now)
 
 
 # --- the daily digest ---------------------------------------------------------------------------
@@ -288,18 +213,14 @@ def _open_digests(practice, day: datetime.date, now: datetime.datetime) -> None:
             continue
 
 
-def _claim_digest(pk: int, now: datetime.datetime) -> bool:
-    pending = Q(state=Digest.State.PENDING)
-    abandoned = Q(state=Digest.State.SENDING, claimed_at__lt=_stale_before(now))
-    return (
-        Digest.objects.filter(pending | abandoned, pk=pk).update(
-            state=Digest.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
-        == 1
+def digest_email(digest: Digest) -> EmailMultiAlternatives | None:
+    """The day's digest of one member; None when nothing is left to send (the member was
+    deactivated since): the row is then closed as sent, nothing being owed."""
+    notifications = list(
+        Notification.objects.filter(digest=digest).select_related("pack").order_by("created_at")
     )
-
-
-def digest_email(digest: Digest, notifications: list[Notification]) -> EmailMultiAlternatives:
+    if not notifications or not digest.user.is_active:
+        return None
     count = len(notifications)
     context = {
         "digest": digest,
@@ -318,7 +239,6 @@ def digest_email(digest: Digest, notifications: list[Notification]) -> EmailMult
         ),
         body=render_to_string("notifications/email/digest.txt", context),
         to=[digest.user.email],
-        headers={"Message-ID": digest.message_id},
     )
     message.attach_alternative(
         render_to_string("notifications/email/digest.html", context), "text/html"
@@ -326,31 +246,13 @@ def digest_email(digest: Digest, notifications: list[Notification]) -> EmailMult
     return message
 
 
-def _send_digest(pk: int, now: datetime.datetime) -> bool:
-    if not _claim_digest(pk, now):
-        return False
-    digest = Digest.objects.select_related("user__practice").get(pk=pk)
-    notifications = list(
-        Notification.objects.filter(digest=digest).select_related("pack").order_by("created_at")
-    )
-    ours = Digest.objects.filter(pk=pk, state=Digest.State.SENDING, claimed_at=now)
-    if notifications and digest.user.is_active:
-        failure = _send_or_judge(digest_email(digest, notifications), digest.attempts)
-        if failure is not None:
-            if failure.permanent:
-                ours.update(state=Digest.State.FAILED, failure=failure.reason)
-            else:
-                ours.update(failure=failure.reason)
-            logger.warning(
-                "digest %s of practice %s: %s: %s",
-                pk,
-                digest.practice_id,
-                "failed" if failure.permanent else "not sent, retried after the claim expires",
-                failure.reason,
-            )
-            return False
-    ours.update(state=Digest.State.SENT, sent_at=clock.now(), failure="")
-    return True
+DIGESTS = outbox.Outbox(
+    name="digest",
+    rows=lambda: Digest.objects,
+    build=digest_email,
+    nothing_to_send=Digest.State.SENT,
+    select_related=("user__practice",),
+)
 
 
 def send_daily_digests(practice, now: datetime.datetime | None = None) -> int:
@@ -360,21 +262,7 @@ def send_daily_digests(practice, now: datetime.datetime | None = None) -> int:
     day = digest_day(practice, now)
     if day is not None:
         _open_digests(practice, day, now)
-    stale = _stale_before(now)
-    due = Digest.objects.filter(
-        Q(state=Digest.State.PENDING) | Q(state=Digest.State.SENDING, claimed_at__lt=stale)
-    ).values_list("pk", flat=True)
-    sent = 0
-    for pk in list(due):
-        try:
-            sent += _send_digest(pk, now)
-        except Exception:
-            logger.exception(
-                "digest %s of practice %s: not sent, retried after the claim expires",
-                pk,
-                practice.pk,
-            )
-    return sent
+    return outbox.sweep(DIGESTS, now)
 
 
 # --- the calendar feed --------------------------------------------------------------------------

@@ -1,23 +1,11 @@
-"""Celery jobs of notifications. Thin wrappers: the work is in ``services``."""
-
-import logging
+"""Celery beat jobs of notifications. Thin wrappers: the work is in ``services`` (each email is
+sent by the outbox's own task, ``atlasos.outbox``)."""
 
 from celery import shared_task
 
 from atlasos import clock
-from atlasos.celery import PracticeTask
-from atlasos.tenancy.context import practice_context, unscoped
-from atlasos.tenancy.models import Practice
+from atlasos.jobs import for_each_practice
 from notifications import services
-
-logger = logging.getLogger(__name__)
-
-
-@shared_task(name="notifications.send_notification_emails", base=PracticeTask)
-def send_notification_emails(*, practice_id: int, notification_ids: list[int]) -> int:
-    """Send these notifications' emails, each claimed first (a redelivered message sends
-    nothing twice)."""
-    return services.send_notification_emails(notification_ids)
 
 
 @shared_task(name="notifications.send_daily_digests")
@@ -25,13 +13,7 @@ def send_daily_digests() -> int:
     """Hourly beat job: each member who chose the daily digest gets one email a day, at the
     first run at or after NOTIFICATION_DIGEST_HOUR in their practice's timezone."""
     now = clock.now()
-    with unscoped("beat: send notification digests for every practice"):
-        practices = list(Practice.objects.all())
-    sent = 0
-    for practice in practices:
-        with practice_context(practice.pk):
-            try:
-                sent += services.send_daily_digests(practice, now)
-            except Exception:
-                logger.exception("digests failed for practice %s", practice.pk)
-    return sent
+    return for_each_practice(
+        "notifications.send_daily_digests",
+        lambda practice: services.send_daily_digests(practice, now),
+    )

@@ -15,6 +15,12 @@ class PortalConfig(AppConfig):
         register_code_converter("portal_account", "portal.PortalAccount")
         register_code_converter("portal_email", "portal.PortalEmail")
 
+        from atlasos import outbox
+        from portal import mail
+
+        # The worker's ``outbox.send`` task finds client emails by this outbox's name.
+        outbox.register(mail.CLIENT_EMAILS)
+
         from portal.closing import on_pack_delivered
         from tasks.signals import pack_delivered
 

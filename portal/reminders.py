@@ -16,7 +16,7 @@ When each step falls due is ``portal.reminder_policy``; this module does the res
    per request, contact and step). An IntegrityError means another run recorded it: skipped.
 4. Escalate each request whose schedule is over: a conditional UPDATE of ``escalated_at`` (one
    winner) and a notification to the assigned staff member, in one transaction.
-5. After the commits, send the new emails (each claimed first, ``portal.mail``), then sweep
+5. After the commits, send the new emails (each claimed first, ``atlasos.outbox``), then sweep
    emails never sent or abandoned by a dead worker; send the escalation notifications' emails.
 
 Run it twice, or concurrently, or again after a crash: every step is recorded once and every
@@ -33,15 +33,15 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from atlasos import clock
+from atlasos import clock, outbox
 from atlasos.tenancy.context import require_practice_id
 from atlasos.tenancy.models import Practice
 from clients.choices import ClientStatus
 from notifications.models import Notification
 from notifications.services import (
+    NOTIFICATION_EMAILS,
     email_choice,
     initial_email_state,
-    send_notification_emails,
 )
 from portal import mail
 from portal.models import (
@@ -386,9 +386,9 @@ def run_reminders(now: datetime.datetime | None = None) -> ReminderRun:
     """Send the reminders due today in the current practice, escalate, sweep (see above)."""
     now = now or clock.now()
     run = record_reminders(now)
-    run.sent = mail.send_many(run.new_emails, now) + mail.send_due(now)
+    run.sent = outbox.send_rows(mail.CLIENT_EMAILS, run.new_emails, now) + mail.send_due(now)
     if run.notifications:
-        send_notification_emails(run.notifications, now)
+        outbox.send_rows(NOTIFICATION_EMAILS, run.notifications, now)
     return run
 
 
@@ -469,6 +469,7 @@ def record_reminders(now: datetime.datetime) -> ReminderRun:
         run.escalations += won
         if notification and notification.email_state == Notification.EmailState.PENDING:
             run.notifications.append(notification.pk)
+
     return run
 
 

@@ -9,31 +9,28 @@ context. Safe to run twice, concurrently, or again after a crash:
 - the notifications are created in the same transaction as their alert, so there are never
   notifications without their alert or an alert whose notifications were lost;
 - emails are enqueued once the transaction commits, and the job ends with a sweep that sends
-  what the queue lost and finishes claims abandoned by a dead worker (see
-  ``notifications.services``).
+  what the queue lost and finishes claims abandoned by a dead worker (``atlasos.outbox``).
 """
 
 import datetime
-import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 
-from atlasos import clock
+from atlasos import clock, outbox
 from cycle.clock import Clock
 from cycle.stages import STAGES, Stage
 from cycle.status import overdue_stages
 from notifications.models import Notification, OverdueAlert
 from notifications.services import (
+    NOTIFICATION_EMAILS,
     email_choices_of_practice,
     initial_email_state,
     send_due_emails,
 )
 from tasks.models import Pack
 from tasks.overview import stage_overdue_q
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -140,20 +137,13 @@ def _raise_for_pack(
                 for person in recipients(pack)
             ]
         )
-        to_send = [n.pk for n in notifications if n.email_state == Notification.EmailState.PENDING]
-        if to_send:
-            transaction.on_commit(lambda: _enqueue(pack.practice_id, to_send))
+        # Sent from a worker once this transaction commits; if the queue loses them, the sweep
+        # at the end of this job (or the next run) sends them.
+        outbox.queue(
+            NOTIFICATION_EMAILS,
+            [n for n in notifications if n.email_state == Notification.EmailState.PENDING],
+        )
     return alerts, notifications
-
-
-def _enqueue(practice_id: int, pks: list[int]) -> None:
-    from notifications.tasks import send_notification_emails
-
-    try:
-        send_notification_emails.delay(practice_id=practice_id, notification_ids=pks)
-    except Exception:
-        # The broker is down: the sweep at the end of this job (or the next run) sends them.
-        logger.exception("could not enqueue notification emails %s", pks)
 
 
 def raise_overdue_alerts(

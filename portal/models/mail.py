@@ -2,7 +2,7 @@
 
 Each ``PortalEmail`` row is one message to one contact, rendered when it is queued (so a retry
 sends exactly what was recorded) and sent exactly once by claiming the row first
-(``portal.mail``). One that cannot be sent is ``failed`` with its reason, never retried
+(``atlasos.outbox``). One that cannot be sent is ``failed`` with its reason, never retried
 again and never shown as sent. Reminders add one ``Reminder`` row per request and step in the
 message: unique per request, contact and step, so a step can never be queued twice."""
 
