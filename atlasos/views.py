@@ -11,8 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from atlasos.celery import app as celery_app
+from atlasos.entrances import error_page_for, start_page_of
 from atlasos.tenancy.routes import public
-from portal.contact_access import frame, portal_account_of
 
 
 @public("the entry point: sends a visitor to sign in or to their start page")
@@ -23,8 +23,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("account_login")
     if request.user.is_practice_staff:
         return redirect("board" if request.user.can_review else "my_work")
-    if portal_account_of(request.user) is not None:
-        return redirect("portal_home")
+    start = start_page_of(request.user)
+    if start is not None:
+        return redirect(start)
     return render(request, "no_practice.html", status=403)
 
 
@@ -88,26 +89,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _portal_error_context(request) -> dict | None:
-    """The portal's frame for a client contact's error page (their clients, their name), or
-    an empty frame for a visitor not signed in who is inside ``/portal/``; ``None`` for
-    staff and everyone else, who keep the staff pages."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {} if request.path.startswith("/portal/") else None
-    account = getattr(request, "portal_account", None) or portal_account_of(user)
-    if account is None:
-        return None
-    request.portal_account = account
-    request.contact = account.contact
-    return frame(request)
-
-
 def _error_page(request, status: int) -> HttpResponse:
-    portal = _portal_error_context(request)
-    if portal is not None:
-        return render(request, f"portal/contact/{status}.html", portal, status=status)
-    return render(request, f"errors/{status}.html", status=status)
+    return error_page_for(request, status) or render(
+        request, f"errors/{status}.html", status=status
+    )
 
 
 def error_404(request, exception=None):

@@ -5,6 +5,7 @@ from django.db.models.functions import Lower
 
 from atlasos import clock
 from clients.choices import ClientStatus
+from clients.extensions import contact_removed
 from clients.models import BankAccount, Client, ClientContact, ClientTag, Contact, Tag
 
 
@@ -67,8 +68,11 @@ def add_contact(client: Client, *, name: str, email: str, phone: str, position: 
 
 
 def remove_contact(link: ClientContact) -> None:
-    """Unlink the contact from this client; the contact stays for the practice's other clients."""
-    link.delete()
+    """Unlink the contact from this client; the contact stays for the practice's other clients.
+    The apps above hear of it first, in the same transaction (the portal revokes access)."""
+    with transaction.atomic():
+        contact_removed.send(sender=ClientContact, link=link)
+        link.delete()
 
 
 def save_bank_account(form, client: Client) -> BankAccount:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,9 +13,9 @@ from clients.access import (
     access_client_contact,
     access_contact,
 )
+from clients.extensions import annotate_contacts, contact_columns
 from clients.forms import BankAccountForm, ClientFilterForm, ClientForm, ContactForm
 from clients.models import BankAccount, Client, ClientContact, Tag
-from portal.portal_accounts import revoke_contact, with_portal_access
 
 PAGE_SIZE = 50
 
@@ -131,14 +130,14 @@ def client_contacts(request: HttpRequest, code) -> HttpResponse:
         )
         messages.success(request, f"{contact.name} is now a contact of {client.name}.")
         return redirect("client_contacts", client.code)
-    links = with_portal_access(
+    links = annotate_contacts(
         ClientContact.objects.filter(client=client)
         .select_related("contact")
         .annotate(client_count=Count("contact__client_links")),
         client,
     )
     context = client_tab_context(client)
-    context.update(tab="contacts", links=links, form=form)
+    context.update(tab="contacts", links=links, form=form, columns=contact_columns())
     return render(request, "clients/client_contacts.html", context)
 
 
@@ -146,9 +145,7 @@ def client_contacts(request: HttpRequest, code) -> HttpResponse:
 @require_POST
 def client_contact_remove(request: HttpRequest, code) -> HttpResponse:
     link = access_client_contact(request, code)
-    with transaction.atomic():
-        revoke_contact(link.contact, link.client)
-        services.remove_contact(link)
+    services.remove_contact(link)
     messages.success(request, f"{link.contact.name} is no longer a contact of {link.client.name}.")
     return redirect("client_contacts", link.client.code)
 

@@ -40,3 +40,20 @@ class PortalConfig(AppConfig):
         # The pack page and the calendar panel show the request's progress and the Deliver
         # panel: the portal fills the places tasks leaves for it.
         register_pack_parts(portal_pack_parts)
+
+        from atlasos.entrances import register_error_page, register_start_page
+        from portal.contact_access import error_page, start_page
+
+        # Client contacts start on the portal's home and see its error pages.
+        register_start_page(start_page)
+        register_error_page(error_page)
+
+        from clients.extensions import ContactColumn, contact_removed, register_contact_column
+        from portal.portal_accounts import on_contact_removed, with_portal_access
+
+        # A client's Contacts tab shows each contact's portal access; removing a contact from
+        # the client revokes it (a former contact must not keep seeing the documents).
+        register_contact_column(
+            ContactColumn("Client portal", "portal/_contact_portal_access.html", with_portal_access)
+        )
+        contact_removed.connect(on_contact_removed, dispatch_uid="portal_revoke_removed_contact")

@@ -10,8 +10,8 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from clients.models import Client
@@ -88,3 +88,27 @@ def frame(request, current_client: Client | None = None, nav: str = "") -> dict:
         "portal_nav": nav,
         "contact": request.contact,
     }
+
+
+def start_page(user) -> str | None:
+    """``atlasos.entrances``: a client contact with a portal account starts on its home."""
+    return reverse("portal_home") if portal_account_of(user) is not None else None
+
+
+def error_page(request, status: int) -> HttpResponse | None:
+    """``atlasos.entrances``: a client contact's error page in the portal's frame (their
+    clients, their name), and an empty frame for a visitor not signed in who is inside
+    ``/portal/``; None for staff and everyone else, who keep the staff pages."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        if not request.path.startswith("/portal/"):
+            return None
+        context = {}
+    else:
+        account = getattr(request, "portal_account", None) or portal_account_of(user)
+        if account is None:
+            return None
+        request.portal_account = account
+        request.contact = account.contact
+        context = frame(request)
+    return render(request, f"portal/contact/{status}.html", context, status=status)

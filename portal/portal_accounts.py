@@ -318,6 +318,11 @@ def use_link(
     return account, link.purpose
 
 
+def on_contact_removed(sender, link, **kwargs) -> None:
+    """``clients.extensions.contact_removed``: the contact loses access to that client."""
+    revoke_contact(link.contact, link.client)
+
+
 def with_portal_access(client_contacts, client):
     """Annotate a client's contact links with their portal access to that client:
     ``portal_granted_at`` (None: no access) and ``portal_activated_at`` (None: not signed in

@@ -1,0 +1,43 @@
+"""What the apps above clients add to its pages, and what they hear from it.
+
+The client's Contacts tab shows each contact's portal access, which the portal owns; clients
+may not import the portal (DESIGN.md §2). So an app registers a column in its
+``AppConfig.ready``: a heading, a template rendered in each row (with ``link``, the
+``ClientContact``) and how to annotate the tab's queryset for it (in the same SELECT: the page
+keeps its query count).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.dispatch import Signal
+
+# Sent inside the transaction that removes ``link`` (a ``ClientContact``), before it goes:
+# the portal revokes that contact's access to that client.
+contact_removed = Signal()
+
+
+@dataclass(frozen=True)
+class ContactColumn:
+    heading: str
+    template: str
+    annotate: Callable[[QuerySet, object], QuerySet]  # (client contact links, client)
+
+
+_columns: list[ContactColumn] = []
+
+
+def register_contact_column(column: ContactColumn) -> None:
+    if column not in _columns:
+        _columns.append(column)
+
+
+def contact_columns() -> list[ContactColumn]:
+    return list(_columns)
+
+
+def annotate_contacts(links: QuerySet, client) -> QuerySet:
+    for column in _columns:
+        links = column.annotate(links, client)
+    return links
