@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "clients",
     "templates_engine",
     "tasks",
+    "documents",
     "portal",
     "demo",
 ]
@@ -178,7 +179,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,
     },
     "purge-deleted-documents": {
-        "task": "portal.purge_deleted_documents",
+        "task": "documents.purge_deleted_documents",
         "schedule": 24 * 60 * 60,
     },
     "send-document-reminders": {

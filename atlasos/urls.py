@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("templates_engine.urls")),
     path("", include("tasks.urls")),
     path("", include("notifications.urls")),
+    path("", include("documents.urls")),
     path("", include("portal.urls")),
 ]
 

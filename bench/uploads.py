@@ -116,8 +116,8 @@ def main() -> None:
     from atlasos.tenancy.models import Practice
     from clients.models import Client as ClientRecord
     from demo.seed import seed_practice
+    from documents.models import Document
     from portal.forms import last_month, period_value
-    from portal.models import Document
 
     setup_test_environment()  # allows the test client's host, keeps email in memory
     call_command("migrate", verbosity=0)

@@ -36,9 +36,10 @@ from cycle.workdays import WorkCalendar
 from demo.files import text_pdf
 from demo.plan import ON_TIME, UNTOUCHED, plan_pack, work_moment
 from demo.timeline import Timeline, clicks, tick_stage
+from documents.models import DocType, Source
+from documents.store import store_document
 from portal import delivery, portal_accounts, reminders, requests, sending
-from portal.documents import store_document
-from portal.models import Delivery, DocType, PortalEmail, RequestItem, Source
+from portal.models import Delivery, PortalEmail, RequestItem
 from tasks.models import Pack
 
 CONTACT_NAME = "Sarah Whitfield"

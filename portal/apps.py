@@ -8,7 +8,6 @@ class PortalConfig(AppConfig):
     def ready(self):
         from atlasos.tenancy.converters import register_code_converter
 
-        register_code_converter("document", "portal.Document")
         register_code_converter("document_request", "portal.DocumentRequest")
         register_code_converter("request_item", "portal.RequestItem")
         register_code_converter("delivery", "portal.Delivery")
@@ -40,6 +39,12 @@ class PortalConfig(AppConfig):
         # The pack page and the calendar panel show the request's progress and the Deliver
         # panel: the portal fills the places tasks leaves for it.
         register_pack_parts(portal_pack_parts)
+
+        from documents.extensions import Hold, register_hold
+        from portal.delivery import delivered_in, delivery_links
+
+        # A document delivered to the client is what the client received: it stays.
+        register_hold(Hold(reason=delivered_in, holders=delivery_links))
 
         from atlasos.entrances import register_error_page, register_start_page
         from portal.contact_access import error_page, start_page

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from cycle.periods import next_period
-from portal.models import DocType, DocumentRequest, RequestItem, RequestStatus
+from documents.models import DocType
+from portal.models import DocumentRequest, RequestItem, RequestStatus
 from portal.requests import counted, is_in
 from tasks.models import Pack
 from templates_engine.models import AutoTick

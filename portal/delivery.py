@@ -18,9 +18,10 @@ from django.utils import dateformat, timezone
 
 from atlasos import clock
 from cycle.periods import next_period
+from documents.models import DocType, Document, Source
 from portal.closing import Outstanding, outstanding
 from portal.mail import absolute_url, compose, portal_contacts_of, queue
-from portal.models import Delivery, DeliveryDocument, DocType, Document, PortalEmail, Source
+from portal.models import Delivery, DeliveryDocument, PortalEmail
 from tasks.models import Pack
 
 AUTO_KEY = "pack_delivered"
@@ -36,6 +37,22 @@ class DeliveryError(Exception):
         self.message = message
 
 
+def delivered_in(document) -> str | None:
+    """``documents.extensions.Hold``: why a delivered document must stay in the store."""
+    link = document.delivery_links.select_related("delivery").first()
+    if link is None:
+        return None
+    return (
+        f"{document.original_name} was delivered to the client in "
+        f"\u201c{link.delivery.title}\u201d; it stays in the document store."
+    )
+
+
+def delivery_links():
+    """``documents.extensions.Hold``: the rows by which deliveries hold their documents."""
+    return DeliveryDocument.objects.all()
+
+
 def default_title(pack: Pack) -> str:
     """ "Management accounts — October 2026"."""
     return f"Management accounts — {pack.period_label}"
@@ -48,12 +65,15 @@ def is_final(document: Document) -> bool:
 def candidates(pack: Pack) -> list[Document]:
     """The client's live documents of the pack's period (a quarter's three months for a
     quarterly pack), final ones first: management accounts and generated documents. One query."""
-    documents = Document.objects.filter(
-        client_id=pack.client_id,
-        deleted_at__isnull=True,
-        period__gte=pack.period,
-        period__lt=next_period(pack.period, pack.recurrence),
-    ).order_by("doc_type", "original_name", "pk")
+    documents = (
+        Document.objects.live()
+        .filter(
+            client_id=pack.client_id,
+            period__gte=pack.period,
+            period__lt=next_period(pack.period, pack.recurrence),
+        )
+        .order_by("doc_type", "original_name", "pk")
+    )
     return sorted(documents, key=lambda document: not is_final(document))
 
 
@@ -124,9 +144,7 @@ def _live_documents(pack: Pack, documents) -> list[Document]:
         raise DeliveryError("Nothing published: choose at least one document to deliver.")
     live = {
         document.pk: document
-        for document in Document.objects.filter(
-            pk__in=wanted, client_id=pack.client_id, deleted_at__isnull=True
-        )
+        for document in Document.objects.live().filter(pk__in=wanted, client_id=pack.client_id)
     }
     for pk, document in wanted.items():
         if pk not in live:

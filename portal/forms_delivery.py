@@ -6,8 +6,8 @@ import uuid
 from django import forms
 
 from atlasos.form_fields import MultiLineField, SingleLineField
+from documents.models import Document
 from portal.delivery import CONFIRM_LABEL, default_title
-from portal.models import Document
 
 
 class DocumentsField(forms.ModelMultipleChoiceField):

@@ -18,16 +18,9 @@ from django.db.models import Count, Max, Q
 from atlasos import clock
 from clients.choices import PayrollFrequency
 from clients.models import BankAccount, Client
-from portal.documents import store_document
-from portal.models import (
-    DocType,
-    Document,
-    DocumentRequest,
-    RequestItem,
-    RequestItemDocument,
-    RequestStatus,
-    Source,
-)
+from documents.models import DocType, Document, Source
+from documents.store import store_document
+from portal.models import DocumentRequest, RequestItem, RequestItemDocument, RequestStatus
 from tasks.models import Pack
 from tasks.services import follow_documents, record_documents_missing
 from templates_engine.models import DOCUMENT_KEYS, AutoTick

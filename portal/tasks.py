@@ -1,5 +1,5 @@
-"""Celery beat jobs of the portal app (thin wrappers: the work is in portal.documents and
-portal.reminders; client emails are sent by the outbox's own task, ``atlasos.outbox``)."""
+"""Celery beat jobs of the portal app (thin wrappers: the work is in portal.reminders; client
+emails are sent by the outbox's own task, ``atlasos.outbox``)."""
 
 import logging
 
@@ -7,18 +7,9 @@ from celery import shared_task
 
 from atlasos import clock
 from atlasos.jobs import for_each_practice
-from portal.documents import purge_deleted
 from portal.reminders import run_reminders
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(name="portal.purge_deleted_documents")
-def purge_deleted_documents() -> int:
-    """Beat, daily: remove documents soft-deleted more than 30 days ago (rows and files), in
-    every practice (``atlasos.jobs``). Idempotent: a second run finds nothing left to purge."""
-    now = clock.now()
-    return for_each_practice("portal.purge_deleted_documents", lambda practice: purge_deleted(now))
 
 
 @shared_task(name="portal.send_reminders")

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from atlasos import clock
 from atlasos.redirects import local_url
+from documents import serving
+from documents.models import Document, Source
 from portal import delivery as delivery_services
-from portal import serving
 from portal.contact_access import (
     access_granted,
     access_granted_client,
@@ -32,12 +33,10 @@ from portal.contact_access import (
 from portal.models import (
     Delivery,
     DeliveryDocument,
-    Document,
     DocumentRequest,
     RequestItem,
     RequestItemDocument,
     RequestStatus,
-    Source,
 )
 from portal.requests import with_progress
 
@@ -55,7 +54,7 @@ def today_for(request) -> datetime.date:
 def items_prefetch() -> Prefetch:
     """A request's items, each with its live linked documents (two queries for any number)."""
     links = (
-        RequestItemDocument.objects.filter(document__deleted_at__isnull=True)
+        RequestItemDocument.objects.filter(document__in=Document.objects.live().values("pk"))
         .select_related("document")
         .order_by("linked_at", "pk")
     )
@@ -135,15 +134,17 @@ def contact_documents(request):
     delivered = DeliveryDocument.objects.filter(
         document=OuterRef("pk"), delivery__client_id=OuterRef("client_id")
     )
-    return Document.objects.filter(
-        client_id__in=granted_client_ids(request), deleted_at__isnull=True
-    ).filter(Q(source=Source.PORTAL) | Exists(delivered))
+    return (
+        Document.objects.live()
+        .filter(client_id__in=granted_client_ids(request))
+        .filter(Q(source=Source.PORTAL) | Exists(delivered))
+    )
 
 
 def deliveries_of(client_ids):
-    live = DeliveryDocument.objects.filter(document__deleted_at__isnull=True).select_related(
-        "document"
-    )
+    live = DeliveryDocument.objects.filter(
+        document__in=Document.objects.live().values("pk")
+    ).select_related("document")
     return Delivery.objects.filter(client_id__in=client_ids).prefetch_related(
         Prefetch("links", queryset=live)
     )
@@ -155,7 +156,8 @@ def documents_page(request: HttpRequest, code) -> HttpResponse:
     """ "What you sent us" (newest first, paged) and "From your accountant" (deliveries)."""
     client = access_granted_client(request, code)
     sent = (
-        Document.objects.filter(client=client, source=Source.PORTAL, deleted_at__isnull=True)
+        Document.objects.live()
+        .filter(client=client, source=Source.PORTAL)
         .select_related("uploaded_by_contact")
         .order_by("-created_at", "-pk")
     )

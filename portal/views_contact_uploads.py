@@ -19,11 +19,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from documents.models import Source
+from documents.uploads import UploadRefused, clean_name
 from portal import requests as services
 from portal.contact_access import access_granted, contact_required
 from portal.forms import ItemUploadForm, NotApplicableForm
-from portal.models import RequestItem, RequestStatus, Source
-from portal.uploads import UploadRefused, clean_name
+from portal.models import RequestItem, RequestStatus
 from portal.views_contact_pages import (
     access_contact_request,
     checklist_context,

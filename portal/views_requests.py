@@ -22,6 +22,7 @@ from atlasos import clock
 from atlasos.accounts.decorators import staff_required
 from clients.access import access_client
 from clients.views import client_tab_context
+from documents.uploads import UploadRefused
 from portal import reminders, sending
 from portal import requests as services
 from portal.access import access_request, access_request_item
@@ -32,15 +33,8 @@ from portal.forms import (
     RequestItemForm,
 )
 from portal.forms_reminders import ClientRemindersForm
-from portal.models import (
-    DocumentRequest,
-    PortalEmail,
-    Reminder,
-    RequestItem,
-    RequestItemDocument,
-)
+from portal.models import DocumentRequest, PortalEmail, Reminder, RequestItem, RequestItemDocument
 from portal.reminders import policy_for
-from portal.uploads import UploadRefused
 
 PAGE_SIZE = 50
 

@@ -347,7 +347,7 @@ class DocumentFactory(TenantFactory):
     practice's prefix, so download and preview work for it."""
 
     class Meta:
-        model = "portal.Document"
+        model = "documents.Document"
 
     client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
     doc_type = "bank_statement"
@@ -369,7 +369,7 @@ class DocumentFactory(TenantFactory):
         return super()._create(model_class, *args, **kwargs)
 
 
-FACTORIES["portal.Document"] = DocumentFactory
+FACTORIES["documents.Document"] = DocumentFactory
 
 
 # --- document requests ------------------------------------------------------------------------
@@ -425,7 +425,7 @@ FACTORIES.update(
 class PortalUserFactory(UserFactory):
     """A client contact's sign-in: the practice, no staff role."""
 
-    email = factory.Sequence(lambda n: f"contact{n}@client.example.com")
+    email = factory.Sequence(lambda n: f"portal-contact{n}@client.example.com")
     role = ""
 
 

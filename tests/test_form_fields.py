@@ -7,9 +7,9 @@ from django.conf import settings
 from django.urls import get_resolver
 
 from atlasos.form_fields import BoundedDateField, MultiLineField, SingleLineField
+from tests.project import project_packages
 
 # Packages whose forms are ours (third-party forms, allauth's, are checked by their authors).
-PROJECT_PACKAGES = {"atlasos", "clients", "templates_engine", "tasks", "portal"}
 # CharFields that carry no free text: an email address has its own validator; a password is
 # never shown, mailed or stored as typed.
 OTHER_TEXT = (forms.EmailField, forms.URLField, forms.SlugField, forms.UUIDField)
@@ -21,7 +21,7 @@ def project_forms() -> list[type[forms.BaseForm]]:
     while queue:
         cls = queue.pop()
         queue.extend(cls.__subclasses__())
-        if cls.__module__.split(".")[0] in PROJECT_PACKAGES:
+        if cls.__module__.split(".")[0] in project_packages():
             found.append(cls)
     return found
 

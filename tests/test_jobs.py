@@ -59,12 +59,12 @@ def test_a_practice_that_fails_is_logged_with_the_job_and_the_others_still_run(
         return 1
 
     with caplog.at_level(logging.ERROR, logger="atlasos.jobs"):
-        assert for_each_practice("portal.purge_deleted_documents", work) == 2
+        assert for_each_practice("documents.purge_deleted_documents", work) == 2
 
     assert ran == [practice.pk, third.pk]
     (record,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert f"practice {other_practice.pk}" in record.getMessage()
-    assert "portal.purge_deleted_documents" in record.getMessage()
+    assert "documents.purge_deleted_documents" in record.getMessage()
     assert "storage unreachable" in record.exc_text
     assert current_state() is None
 

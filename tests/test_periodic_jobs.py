@@ -23,7 +23,7 @@ def test_every_scheduled_job_runs_once_and_a_second_run_changes_nothing(practice
         "tasks.raise_overdue_alerts",
         "notifications.send_daily_digests",
         "clients.tasks.purge_stale_imports",
-        "portal.purge_deleted_documents",
+        "documents.purge_deleted_documents",
         "portal.send_reminders",
     ):
         assert f"{job}: " in report, report

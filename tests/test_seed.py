@@ -283,15 +283,8 @@ def test_the_bell_has_the_overdue_alerts_of_the_day_and_nobody_is_emailed(
 @pytest.mark.parametrize("moment", MONTH_DAYS)
 def test_the_portal_requests_agree_with_their_packs_on_any_day(db, clock, moment, mailoutbox):
     from cycle.stages import Stage
-    from portal.models import (
-        Delivery,
-        Document,
-        DocumentRequest,
-        PortalEmail,
-        Reminder,
-        RequestStatus,
-        Source,
-    )
+    from documents.models import Document, Source
+    from portal.models import Delivery, DocumentRequest, PortalEmail, Reminder, RequestStatus
     from tasks.models import Pack, PackItem
 
     clock.set(moment)

@@ -1,21 +1,16 @@
 from portal.models.access import PortalAccount, PortalGrant, PortalLink
 from portal.models.delivery import Delivery, DeliveryDocument
-from portal.models.documents import (
-    DocType,
-    Document,
+from portal.models.mail import PortalEmail, Reminder, ReminderSettings
+from portal.models.requests import (
     DocumentRequest,
     RequestItem,
     RequestItemDocument,
     RequestStatus,
-    Source,
 )
-from portal.models.mail import PortalEmail, Reminder, ReminderSettings
 
 __all__ = [
     "Delivery",
     "DeliveryDocument",
-    "DocType",
-    "Document",
     "DocumentRequest",
     "PortalAccount",
     "PortalEmail",
@@ -26,5 +21,4 @@ __all__ = [
     "RequestItem",
     "RequestItemDocument",
     "RequestStatus",
-    "Source",
 ]

@@ -15,7 +15,7 @@ class Delivery(TenantModel):
     title = models.CharField(max_length=200)
     message = models.TextField(blank=True)
     documents = models.ManyToManyField(
-        "portal.Document", through="DeliveryDocument", related_name="deliveries"
+        "documents.Document", through="DeliveryDocument", related_name="deliveries"
     )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -41,7 +41,7 @@ class Delivery(TenantModel):
 class DeliveryDocument(TenantModel):
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="links")
     document = models.ForeignKey(
-        "portal.Document", on_delete=models.PROTECT, related_name="delivery_links"
+        "documents.Document", on_delete=models.PROTECT, related_name="delivery_links"
     )
 
     class Meta:

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
-from portal.models import Document
-from portal.serving import SIGNED_URL_SECONDS
+from documents.models import Document
+from documents.serving import SIGNED_URL_SECONDS
 from tests.factories import (
     ClientFactory,
     DocumentRequestFactory,

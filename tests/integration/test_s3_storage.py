@@ -19,10 +19,10 @@ from django.urls import reverse
 
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
-from portal.documents import purge_deleted
+from documents.models import Document
+from documents.serving import SIGNED_URL_SECONDS
+from documents.store import purge_deleted
 from portal.forms import last_month, period_value
-from portal.models import Document
-from portal.serving import SIGNED_URL_SECONDS
 from tests.clock import current_date
 from tests.conftest import sign_in
 from tests.factories import ClientFactory

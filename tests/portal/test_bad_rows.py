@@ -15,11 +15,12 @@ from django.urls import reverse
 
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
+from documents import tasks as documents_tasks
+from documents.tasks import purge_deleted_documents
 from notifications.models import Notification
 from portal import reminders
-from portal import tasks as portal_tasks
 from portal.models import DocumentRequest
-from portal.tasks import purge_deleted_documents, send_reminders
+from portal.tasks import send_reminders
 from tests.conftest import sign_in
 from tests.factories import ClientFactory, DocumentFactory
 from tests.portal.mailing import open_request, portal_contact
@@ -157,7 +158,7 @@ def test_a_practice_whose_purge_fails_does_not_stop_the_others(
     for each in (practice, other_practice):
         with practice_context(each.pk):
             DocumentFactory(practice=each, deleted_at=long_ago)
-    real_purge = portal_tasks.purge_deleted
+    real_purge = documents_tasks.purge_deleted
 
     def fails_for_ours(now):
         from atlasos.tenancy.context import current_practice_id
@@ -166,8 +167,8 @@ def test_a_practice_whose_purge_fails_does_not_stop_the_others(
             raise OSError("storage unreachable")
         return real_purge(now)
 
-    monkeypatch.setattr(portal_tasks, "purge_deleted", fails_for_ours)
-    with caplog.at_level(logging.ERROR, logger="portal.tasks"):
+    monkeypatch.setattr(documents_tasks, "purge_deleted", fails_for_ours)
+    with caplog.at_level(logging.ERROR, logger="documents.tasks"):
         assert purge_deleted_documents() == 1
     (record,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert f"practice {practice.pk}" in record.getMessage()

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
-from portal.models import Delivery, Document, RequestItem
+from documents.models import Document
+from portal.models import Delivery, RequestItem
 from tests.clock import current_date
 from tests.factories import (
     ClientFactory,

@@ -487,6 +487,6 @@ def test_pack_page_query_count_does_not_grow_with_documents_or_contacts(
     html = panel(page)
     if delivered:
         assert html.count("<li><a href=") == size
-        assert html.count("&lt;contact") == size
+        assert html.count("&lt;portal-contact") == size
     else:
         assert html.count('<input type="checkbox"') == size

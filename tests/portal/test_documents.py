@@ -11,10 +11,10 @@ from django.db import IntegrityError
 
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
-from portal import documents
-from portal.models import Document
-from portal.tasks import purge_deleted_documents
-from portal.uploads import UploadRefused
+from documents import store as documents
+from documents.models import Document
+from documents.tasks import purge_deleted_documents
+from documents.uploads import UploadRefused
 from tests.factories import ClientFactory, DocumentFactory
 from tests.portal import samples
 from tests.portal.conftest import stored_files
@@ -165,7 +165,7 @@ def test_purge_after_the_file_is_already_gone_still_removes_the_row(in_practice,
 
 
 def test_a_delivered_document_cannot_be_deleted_and_is_never_purged(practice, staff, in_practice):
-    from portal.documents import DocumentError, purge_deleted, soft_delete
+    from documents.store import DocumentError, purge_deleted, soft_delete
     from tests.factories import DeliveryDocumentFactory
 
     link = DeliveryDocumentFactory(practice=practice)

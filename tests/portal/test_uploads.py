@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.uploads import UploadRefused, clean_name, human_size, validate_upload
+from documents.uploads import UploadRefused, clean_name, human_size, validate_upload
 from tests.portal import samples
 
 ACCEPTED = (

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
-from portal.models import Document
+from documents.models import Document
 from tests.conftest import sign_in
 from tests.factories import ClientFactory, DocumentFactory
 from tests.portal import samples

@@ -17,11 +17,9 @@ Run it on PostgreSQL as well (``DATABASE_URL``): only PostgreSQL refuses a NUL i
 
 import datetime
 import re
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -39,6 +37,7 @@ from tests.factories import (
     PortalGrantFactory,
     RequestItemFactory,
 )
+from tests.project import source_dirs
 from tests.security import test_portal_isolation as portal_walk
 from tests.security import test_url_isolation as staff_walk
 from tests.security.routes import walk
@@ -54,13 +53,6 @@ ANSWERS = {200, 302, 400, 404}
 # Parameters every list and page might read, whether or not the code does today.
 USUAL = ["month", "day", "page", "sort", "q", "period", "status", "layout", "next"]
 GET_READ = re.compile(r"""GET(?:\.get|\.getlist)?\(\s*["'](\w+)["']|GET\[\s*["'](\w+)["']\s*\]""")
-
-
-def source_dirs() -> set[Path]:
-    """The project's own packages: every installed app under the checkout, and the core."""
-    root = Path(settings.BASE_DIR)
-    own = {Path(app.path) for app in apps.get_app_configs() if Path(app.path).is_relative_to(root)}
-    return {root / "atlasos", *own}
 
 
 def names_read_by_the_code() -> set[str]:

@@ -37,7 +37,7 @@ PORTAL_ROUTES = [r for r in ROUTES if r.kind == "portal"]
 VISIBLE_TO_CONTACTS = {
     "portal.DocumentRequest": {"status": "sent"},
     "portal.RequestItem": {"request__status": "sent"},
-    "portal.Document": {"source": "portal"},
+    "documents.Document": {"source": "portal"},
 }
 
 
@@ -108,7 +108,7 @@ def test_portal_object_routes_take_one_object_code():
 
 def test_client_path_follows_foreign_keys():
     assert client_path(FACTORIES["portal.RequestItem"]._meta.model) == "request__client"
-    assert client_path(FACTORIES["portal.Document"]._meta.model) == "client"
+    assert client_path(FACTORIES["documents.Document"]._meta.model) == "client"
 
 
 @pytest.mark.django_db

@@ -17,11 +17,12 @@ from atlasos.accounts.decorators import staff_required
 from clients.access import access_client
 from clients.views import client_tab_context
 from cycle.periods import period_label
-from portal import documents, serving
-from portal.access import access_document
-from portal.forms import DocumentFilterForm, DocumentUploadForm, ReclassifyForm
-from portal.models import Document, Source
-from portal.uploads import UploadRefused
+from documents import serving
+from documents import store as documents
+from documents.access import access_document
+from documents.forms import DocumentFilterForm, DocumentUploadForm, ReclassifyForm
+from documents.models import Document, Source
+from documents.uploads import UploadRefused
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ PREVIEW_CSP = "sandbox; default-src 'none'; img-src 'self'; object-src 'none'"
 
 
 def _live(client):
-    return Document.objects.filter(client=client, deleted_at__isnull=True)
+    return Document.objects.live().filter(client=client)
 
 
 def _day(moment) -> str:
@@ -101,8 +102,8 @@ def client_documents(request: HttpRequest, code) -> HttpResponse:
         upload_form=upload_form,
     )
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
-        return render(request, "portal/client_documents.html#results", context)
-    return render(request, "portal/client_documents.html", context, status=200)
+        return render(request, "documents/client_documents.html#results", context)
+    return render(request, "documents/client_documents.html", context, status=200)
 
 
 @staff_required
@@ -118,7 +119,7 @@ def client_documents_deleted(request: HttpRequest, code) -> HttpResponse:
     page = Paginator(deleted, PAGE_SIZE).get_page(request.GET.get("page"))
     context = client_tab_context(client)
     context.update(tab="documents", page=page, query="", keep_days=documents.KEEP_DELETED.days)
-    return render(request, "portal/client_documents_deleted.html", context)
+    return render(request, "documents/client_documents_deleted.html", context)
 
 
 @staff_required
@@ -131,7 +132,7 @@ def document_detail(request: HttpRequest, code) -> HttpResponse:
 def _detail(request, document, form, status=200) -> HttpResponse:
     context = client_tab_context(document.client)
     context.update(tab="documents", document=document, form=form)
-    return render(request, "portal/document_detail.html", context, status=status)
+    return render(request, "documents/document_detail.html", context, status=status)
 
 
 @staff_required

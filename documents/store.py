@@ -11,11 +11,11 @@ import uuid
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 
 from atlasos import clock
-from portal.models import DeliveryDocument, Document, Source
-from portal.uploads import ValidatedUpload, validate_upload
+from documents.extensions import why_held, without_held
+from documents.models import Document, Source
+from documents.uploads import ValidatedUpload, validate_upload
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +55,7 @@ def open_stored_file(document: Document):
 
 
 def live_duplicate(client, sha256: str) -> Document | None:
-    return (
-        Document.objects.filter(client=client, sha256=sha256, deleted_at__isnull=True)
-        .order_by("pk")
-        .first()
-    )
+    return Document.objects.live().filter(client=client, sha256=sha256).order_by("pk").first()
 
 
 def store_document(
@@ -112,16 +108,13 @@ def store_document(
 
 
 def soft_delete(document: Document, user) -> None:
-    """Hide the document; it can be restored for 30 days, then it is purged. A document
-    delivered to the client stays: it is what the client received."""
+    """Hide the document; it can be restored for 30 days, then it is purged. A held document
+    stays (``documents.extensions``: one delivered to the client is what the client received)."""
     if document.deleted_at:
         return
-    delivered = document.delivery_links.select_related("delivery").first()
-    if delivered is not None:
-        raise DocumentError(
-            f"{document.original_name} was delivered to the client in "
-            f"\u201c{delivered.delivery.title}\u201d; it stays in the document store."
-        )
+    held = why_held(document)
+    if held is not None:
+        raise DocumentError(held)
     document.deleted_at = clock.now()
     document.deleted_by = user
     document.save(update_fields=["deleted_at", "deleted_by"])
@@ -165,11 +158,10 @@ def purge_deleted(now: datetime.datetime | None = None) -> int:
     purged = 0
     with transaction.atomic():
         rows = list(
-            Document.objects.select_for_update(skip_locked=True)
-            .filter(deleted_at__lt=cutoff)
-            # A delivered document stays: it is what the client received.
-            .exclude(Exists(DeliveryDocument.objects.filter(document=OuterRef("pk"))))
-            .values_list("pk", "practice_id", "storage_key")
+            # A held document stays (one delivered to the client: what the client received).
+            without_held(
+                Document.objects.select_for_update(skip_locked=True).filter(deleted_at__lt=cutoff)
+            ).values_list("pk", "practice_id", "storage_key")
         )
         for _pk, practice_id, key in rows:
             delete_stored_file(key, practice_id)

@@ -13,8 +13,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 
-from portal.documents import open_stored_file
-from portal.models import Document
+from documents.models import Document
+from documents.store import open_stored_file
 
 logger = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 from django import template
 
 from cycle.periods import period_label
-from portal.documents import restore_deadline
-from portal.uploads import human_size as _human_size
+from documents.store import restore_deadline
+from documents.uploads import human_size as _human_size
 
 register = template.Library()
 
