@@ -3,7 +3,7 @@ progress among the pack's facts, the Deliver panel in the deliver stage, and the
 before delivering while documents are outstanding."""
 
 from portal.requests import pack_request
-from portal.views_delivery import delivery_context
+from portal.views.delivery import delivery_context
 from tasks.extensions import PackExtras, PackPart
 
 OPEN_REQUEST_WARNING = (

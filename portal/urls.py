@@ -1,8 +1,19 @@
 from django.urls import include, path
 
-from portal import views_requests as requests  # noqa: E402
+from portal.views import (
+    contact_auth,
+    contact_pages,
+    contact_uploads,
+    delivery,
+    portal_access,
+    reminder_settings,
+    requests,
+    sending,
+)
 
-urlpatterns = [
+# --- staff pages ------------------------------------------------------------------------------
+
+request_urls = [
     path("clients/<client:code>/requests/", requests.client_requests, name="client_requests"),
     path("clients/<client:code>/requests/new/", requests.request_new, name="request_new"),
     path("requests/<document_request:code>/", requests.request_detail, name="request_detail"),
@@ -42,12 +53,79 @@ urlpatterns = [
     ),
 ]
 
-# The client portal (contacts) and the staff pages of sending, reminders and delivery: each in
-# its own module.
-urlpatterns += [
-    path("portal/", include("portal.urls_contact")),
-    path("portal/", include("portal.urls_contact_pages")),
-    path("", include("portal.urls_reminders")),
-    path("", include("portal.urls_delivery")),
-    path("", include("portal.urls_portal_access")),
+sending_urls = [
+    path("requests/<document_request:code>/send/", sending.request_send, name="request_send"),
+]
+
+reminder_urls = [
+    path("settings/reminders/", reminder_settings.reminder_settings, name="reminder_settings"),
+    path(
+        "clients/<client:code>/reminders/",
+        reminder_settings.client_reminders,
+        name="client_reminders",
+    ),
+]
+
+delivery_urls = [
+    path("packs/<pack:code>/deliver/", delivery.pack_deliver, name="pack_deliver"),
+]
+
+# Giving a client's contact portal access (outside /portal/, which is the contacts' own).
+portal_access_urls = [
+    path(
+        "client-contacts/<client_contact:code>/portal/invite/",
+        portal_access.portal_invite,
+        name="client_contact_portal_invite",
+    ),
+    path(
+        "client-contacts/<client_contact:code>/portal/revoke/",
+        portal_access.portal_revoke,
+        name="client_contact_portal_revoke",
+    ),
+]
+
+# --- the contacts' portal, under /portal/ -----------------------------------------------------
+
+contact_sign_in_urls = [
+    path("", contact_auth.portal_home, name="portal_home"),
+    path("switch/", contact_auth.portal_switch, name="portal_switch"),
+    path("sign-in/", contact_auth.portal_sign_in, name="portal_sign_in"),
+    path("sign-in/link/", contact_auth.sign_in_link, name="portal_sign_in_link"),
+    path("link/<str:token>/", contact_auth.portal_link, name="portal_link"),
+]
+
+contact_page_urls = [
+    path("clients/<client:code>/", contact_pages.client_page, name="portal_client"),
+    path("clients/<client:code>/documents/", contact_pages.documents_page, name="portal_documents"),
+    path("requests/<document_request:code>/", contact_pages.request_page, name="portal_request"),
+    path(
+        "request-items/<request_item:code>/upload/",
+        contact_uploads.item_upload,
+        name="portal_item_upload",
+    ),
+    path(
+        "request-items/<request_item:code>/not-applicable/",
+        contact_uploads.item_not_applicable,
+        name="portal_item_not_applicable",
+    ),
+    path(
+        "documents/<document:code>/download/",
+        contact_pages.document_download,
+        name="portal_document_download",
+    ),
+    path("deliveries/<delivery:code>/", contact_pages.delivery_page, name="portal_delivery"),
+    path(
+        "deliveries/<delivery:code>/acknowledge/",
+        contact_pages.delivery_acknowledge,
+        name="portal_delivery_acknowledge",
+    ),
+]
+
+urlpatterns = [
+    *request_urls,
+    *sending_urls,
+    *reminder_urls,
+    *delivery_urls,
+    *portal_access_urls,
+    path("portal/", include(contact_sign_in_urls + contact_page_urls)),
 ]

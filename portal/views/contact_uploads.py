@@ -25,7 +25,7 @@ from portal import requests as services
 from portal.contact_access import access_granted, contact_required
 from portal.forms import ItemUploadForm, NotApplicableForm
 from portal.models import RequestItem, RequestStatus
-from portal.views_contact_pages import (
+from portal.views.contact_pages import (
     access_contact_request,
     checklist_context,
     render_request_page,

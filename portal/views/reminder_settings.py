@@ -13,7 +13,7 @@ from atlasos import clock
 from atlasos.accounts.decorators import manager_required
 from clients.access import access_client
 from portal import reminders
-from portal.forms_reminders import ClientRemindersForm, PolicyForm
+from portal.forms import ClientRemindersForm, PolicyForm
 from portal.models import ReminderSettings
 from portal.reminder_policy import ReminderPolicy, escalation_day, schedule
 
@@ -46,7 +46,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
 @manager_required
 @require_POST
 def client_reminders(request: HttpRequest, code) -> HttpResponse:
-    from portal.views_requests import client_requests_page
+    from portal.views.requests import client_requests_page
 
     client = access_client(request, code)
     form = ClientRemindersForm(request.POST)

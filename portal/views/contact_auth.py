@@ -25,7 +25,7 @@ from atlasos.tenancy.context import practice_context
 from atlasos.tenancy.routes import public
 from portal import portal_accounts
 from portal.contact_access import access_granted_client, contact_required, frame
-from portal.forms_contact_auth import SignInLinkForm
+from portal.forms import SignInLinkForm
 from portal.models import DocumentRequest, PortalAccount, PortalLink, RequestStatus
 from portal.requests import with_progress
 

@@ -27,12 +27,12 @@ from portal import reminders, sending
 from portal import requests as services
 from portal.access import access_request, access_request_item
 from portal.forms import (
+    ClientRemindersForm,
     ItemUploadForm,
     NotApplicableForm,
     RequestForm,
     RequestItemForm,
 )
-from portal.forms_reminders import ClientRemindersForm
 from portal.models import DocumentRequest, PortalEmail, Reminder, RequestItem, RequestItemDocument
 from portal.reminders import policy_for
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from atlasos.accounts.decorators import staff_required
 from portal.closing import closed_since
 from portal.delivery import DeliveryError, delivery_panel, publish, recipients
-from portal.forms_delivery import DeliveryForm
+from portal.forms import DeliveryForm
 from tasks.access import access_pack
 from tasks.views.packs import pack_page_context
 
