@@ -35,7 +35,7 @@ def main() -> None:
     from demo.seed import seed_practice
     from notifications.models import OverdueAlert
     from tasks.models import Pack
-    from tasks.overview import overdue_q
+    from tasks.status_sql import overdue_q
 
     call_command("migrate", verbosity=0)
     name = f"Bench Practice {uuid.uuid4().hex[:8]}"

@@ -30,7 +30,7 @@ from notifications.services import (
     send_due_emails,
 )
 from tasks.models import Pack
-from tasks.overview import stage_overdue_q
+from tasks.status_sql import stage_overdue_q
 
 
 @dataclass

@@ -26,7 +26,7 @@ from atlasos.form_fields import date_bounds
 from cycle.clock import Clock
 from cycle.stages import STAGES, Stage
 from cycle.status import Status
-from tasks.overview import with_status_sql
+from tasks.status_sql import with_status_sql
 
 # Entries a day of the month grid lists; the rest are counted ("+12 more").
 ENTRIES_PER_DAY = 4

@@ -43,7 +43,7 @@ def plain_fields(form: type[forms.BaseForm]) -> list[str]:
 def test_the_walk_finds_the_forms_of_every_app():
     modules = {form.__module__ for form in project_forms()}
     assert {"clients.forms", "portal.forms", "templates_engine.forms", "tasks.forms"} <= modules
-    assert "tasks.overview" in modules and "atlasos.accounts.forms" in modules
+    assert "tasks.filters" in modules and "atlasos.accounts.forms" in modules
     assert settings.ROOT_URLCONF
 
 

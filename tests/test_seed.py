@@ -187,7 +187,7 @@ def test_the_demo_has_work_in_every_stage_and_late_packs_on_any_day(db, clock, m
     from cycle.workdays import WorkCalendar, pack_release_date
     from tasks.board import board_periods, completion_rates
     from tasks.models import Pack, PackEvent
-    from tasks.overview import overdue_q
+    from tasks.status_sql import overdue_q
 
     clock.set(moment)
     practice = seed(history=6, **PORTAL)

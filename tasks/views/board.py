@@ -1,6 +1,6 @@
 """The task board (partners and managers) and the kanban (every member of staff).
 
-Both read the shared filters (``tasks.overview.PackFilterForm``) from the URL; with htmx the
+Both read the shared filters (``tasks.filters.PackFilterForm``) from the URL; with htmx the
 filter form, the sort links and the pages swap the results only. Every figure is computed in
 SQL in a fixed number of queries (see ``tasks.board``).
 """
@@ -14,9 +14,9 @@ from atlasos.accounts.decorators import manager_required, staff_required
 from cycle.clock import Clock
 from cycle.stages import STAGES, Stage
 from cycle.status import days_behind
-from tasks import board
+from tasks import board, kanban, stage_times
 from tasks.charts import Column, Row, bar_rows, column_chart
-from tasks.overview import filtered_packs
+from tasks.filters import filtered_packs
 
 OVERDUE_PAGE_SIZE = 50
 
@@ -73,7 +73,7 @@ def board_view(request: HttpRequest) -> HttpResponse:
         chart_id="stage-chart",
         title="Open packs by current stage",
     )
-    times = board.stage_times(request.user.practice, current, packs)
+    times = stage_times.stage_times(request.user.practice, current, packs)
 
     workload = board.team_workload(packs, form.members.values(), clock.today)
 
@@ -99,7 +99,7 @@ def board_view(request: HttpRequest) -> HttpResponse:
         "bottleneck_sentence": board.bottleneck_sentence(loads),
         "open_total": sum(load.open for load in loads),
         "overdue_total": sum(load.overdue for load in loads),
-        "stage_times": board.stage_time_rows(times),
+        "stage_times": stage_times.stage_time_rows(times),
         "previous_label": rates[-2].label,
         "workload": workload,
         "week": (monday, sunday),
@@ -141,15 +141,15 @@ def kanban_view(request: HttpRequest) -> HttpResponse:
     clock = _clock(request)
     form, packs = filtered_packs(request, clock)
     loads = {load.stage: load for load in board.stage_loads(packs, clock.today)}
-    cards = board.kanban_cards(packs, clock)
+    cards = kanban.kanban_cards(packs, clock)
 
     more = request.GET.get("more", "")
     more_page = 1
     if more in STAGES:
-        last_page = max(1, -(-loads[more].open // board.KANBAN_CARDS))
+        last_page = max(1, -(-loads[more].open // kanban.KANBAN_CARDS))
         more_page = min(_page_number(request.GET.get("page")), last_page)
         if more_page > 1:
-            cards[more] = board.kanban_column_page(packs, clock, more, more_page)
+            cards[more] = kanban.kanban_column_page(packs, clock, more, more_page)
     else:
         more = ""
 
@@ -158,7 +158,7 @@ def kanban_view(request: HttpRequest) -> HttpResponse:
         load = loads[stage]
         page = more_page if stage == more else 1
         shown = cards.get(stage, [])
-        first = (page - 1) * board.KANBAN_CARDS + 1
+        first = (page - 1) * kanban.KANBAN_CARDS + 1
         columns.append(
             {
                 "stage": stage,

@@ -40,8 +40,8 @@ from tasks.calendar import (
     stage_cells,
 )
 from tasks.extensions import pack_extras
+from tasks.filters import filtered_packs, month_start
 from tasks.models import Pack
-from tasks.overview import filtered_packs, month_start
 from tasks.queries import pack_view
 
 PAGE_SIZE = 50

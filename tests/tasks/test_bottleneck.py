@@ -12,12 +12,10 @@ import pytest
 
 from atlasos.tenancy.context import practice_context
 from cycle.stages import STAGES
-from tasks.board import bottleneck_sentence, stage_loads, stage_time_rows, stage_times
+from tasks.board import bottleneck_sentence, stage_loads
 from tasks.models import Pack
-from tests.factories import (
-    PackEventFactory,
-    PackFactory,
-)
+from tasks.stage_times import stage_time_rows, stage_times
+from tests.factories.tasks import PackEventFactory, PackFactory
 
 OCTOBER = date(2026, 10, 1)
 SEPTEMBER = date(2026, 9, 1)

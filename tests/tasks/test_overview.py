@@ -9,10 +9,14 @@ from django.test import RequestFactory
 from cycle.clock import Clock
 from cycle.stages import STAGES
 from cycle.status import PackProgress, Status, pack_status
+from tasks.filters import PackFilterForm, month_start
 from tasks.models import Pack
-from tasks.overview import PackFilterForm, month_start, status_q, with_status_sql
+from tasks.status_sql import status_q, with_status_sql
 from tests.cycle.test_status import ENGLAND, STATUS_CASES
-from tests.factories import ClientFactory, PackFactory, TaskTemplateFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.tasks import PackFactory
+from tests.factories.templates_engine import TaskTemplateFactory
 
 NOON = datetime(2026, 11, 2, 12, tzinfo=UTC)
 
