@@ -19,7 +19,7 @@ from django.db.models import Prefetch
 
 from atlasos import clock
 from atlasos.tenancy.context import practice_context, require_practice_id
-from clients import csv_io
+from clients import csv_io, csv_validate
 from clients.forms import team_members
 from clients.models import Client, ClientContact, ClientImport, ClientTag, Contact, Tag
 
@@ -166,7 +166,7 @@ def _existing_contacts() -> dict[str, Contact]:
 def parse_stored(client_import: ClientImport) -> csv_io.ParsedFile:
     """Parse the stored file against the practice as it is now (raises ``CsvFileError`` or
     ``StoredFileMissing``)."""
-    return csv_io.parse_clients(read_stored_file(client_import), load_lookups(), **_limits())
+    return csv_validate.parse_clients(read_stored_file(client_import), load_lookups(), **_limits())
 
 
 def _summarise(parsed: csv_io.ParsedFile) -> Preview:

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from atlasos.tenancy.context import practice_context
-from clients import csv_io
+from clients import csv_io, csv_validate
 from clients.choices import (
     AccountingSystem,
     ClientStatus,
@@ -21,7 +21,7 @@ from clients.choices import (
 from clients.models import Client, ClientImport
 from tests.clock import current_date
 from tests.conftest import sign_in
-from tests.factories import (
+from tests.factories.clients import (
     ClientContactFactory,
     ClientFactory,
     ClientTagFactory,
@@ -271,7 +271,7 @@ def test_formula_cells_are_defused_for_excel_and_read_back_as_written():
     assert line.rstrip().endswith(",+44 20 7946 0000")  # a phone number stays as it is
 
     text = "".join(csv_io.csv_lines([row])).encode()
-    (back,) = csv_io.parse_clients(text, csv_io.Lookups(), max_bytes=10**6, max_rows=10).rows
+    (back,) = csv_validate.parse_clients(text, csv_io.Lookups(), max_bytes=10**6, max_rows=10).rows
     assert (back.name, back.notes, back.contact_name, back.contact_phone) == (
         "=1+2",
         "@SUM(A1:A9)",
@@ -308,7 +308,7 @@ def test_written_rows_parse_back_to_the_same_clients():
     text = "".join(csv_io.csv_lines(rows)).encode()
     lookups = csv_io.Lookups(members={me.email: me})
 
-    parsed = csv_io.parse_clients(text, lookups, max_bytes=10**6, max_rows=10)
+    parsed = csv_validate.parse_clients(text, lookups, max_bytes=10**6, max_rows=10)
 
     for row in parsed.rows:
         row.row_number = 0

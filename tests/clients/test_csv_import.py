@@ -12,11 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from atlasos.tenancy.context import practice_context
-from clients import csv_io
+from clients import csv_io, csv_validate
 from clients.choices import AccountingSystem, EntityType, PayrollFrequency, VatFrequency
 from clients.models import Client, ClientContact, ClientImport, ClientTag, Contact, Tag
 from tests.conftest import sign_in
-from tests.factories import ClientFactory, ClientImportFactory, ContactFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientFactory, ClientImportFactory, ContactFactory
 
 IMPORT_URL = reverse("client_import")
 COLUMNS = csv_io.COLUMN_NAMES
@@ -623,7 +624,7 @@ def test_a_20000_row_file_with_one_bad_last_row_imports_nothing(client, practice
 
 
 def parse(text: str, lookups: csv_io.Lookups | None = None) -> csv_io.ParsedFile:
-    return csv_io.parse_clients(
+    return csv_validate.parse_clients(
         text.encode(), lookups or csv_io.Lookups(), max_bytes=10**7, max_rows=100
     )
 
