@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from atlasos import clock
 from atlasos.accounts.decorators import manager_required
 from clients.access import access_client
-from portal import reminders
+from portal import reminder_policies
 from portal.forms import ClientRemindersForm, PolicyForm
 from portal.models import ReminderSettings
 from portal.reminder_policy import ReminderPolicy, escalation_day, schedule
@@ -28,16 +28,16 @@ def example_schedule(policy: ReminderPolicy, today: datetime.date) -> dict:
 @require_http_methods(["GET", "POST"])
 def reminder_settings(request: HttpRequest) -> HttpResponse:
     row = ReminderSettings.objects.filter(client__isnull=True).first()
-    current = reminders.policy_for(row) or ReminderPolicy()
+    current = reminder_policies.policy_for(row) or ReminderPolicy()
     form = PolicyForm(request.POST or None, initial=PolicyForm.initial_from(row, current))
     if request.method == "POST" and form.is_valid():
-        reminders.save_practice_policy(form.policy_values())
+        reminder_policies.save_practice_policy(form.policy_values())
         messages.success(request, "Reminder policy saved. It applies from the next reminder run.")
         return redirect("reminder_settings")
     context = {
         "form": form,
         "nav": "settings",
-        "policy_text": reminders.describe(current),
+        "policy_text": reminder_policies.describe(current),
         "example": example_schedule(current, clock.practice_today(request.user.practice)),
     }
     return render(request, "portal/reminder_settings.html", context)
@@ -52,7 +52,7 @@ def client_reminders(request: HttpRequest, code) -> HttpResponse:
     form = ClientRemindersForm(request.POST)
     if not form.is_valid():
         return client_requests_page(request, client, reminders_form=form)
-    reminders.save_client_reminders(
+    reminder_policies.save_client_reminders(
         client,
         own_policy=form.own_policy,
         paused=form.cleaned_data["paused"],

@@ -23,7 +23,7 @@ from atlasos.accounts.decorators import staff_required
 from clients.access import access_client
 from clients.views import client_tab_context
 from documents.uploads import UploadRefused
-from portal import reminders, sending
+from portal import reminder_policies, reminders, sending
 from portal import requests as services
 from portal.access import access_request, access_request_item
 from portal.forms import (
@@ -34,7 +34,7 @@ from portal.forms import (
     RequestItemForm,
 )
 from portal.models import DocumentRequest, PortalEmail, Reminder, RequestItem, RequestItemDocument
-from portal.reminders import policy_for
+from portal.reminder_policies import policy_for
 
 PAGE_SIZE = 50
 
@@ -51,7 +51,7 @@ def client_requests(request: HttpRequest, code) -> HttpResponse:
 
 def _reminders_context(client, form=None) -> dict:
     """The client's reminder settings: the policy it follows, paused or not, and the form."""
-    policies = reminders.load_policies([client.pk])
+    policies = reminder_policies.load_policies([client.pk])
     row = policies.client_rows.get(client.pk)
     own = row is not None and row.own_policy
     if form is None:
@@ -62,7 +62,7 @@ def _reminders_context(client, form=None) -> dict:
         "reminders_form": form,
         "reminders_paused": bool(row and row.paused),
         "reminders_own": own,
-        "reminders_text": reminders.describe(policy_for(row) if own else policies.practice),
+        "reminders_text": reminder_policies.describe(policy_for(row) if own else policies.practice),
     }
 
 

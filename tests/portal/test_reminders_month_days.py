@@ -20,10 +20,10 @@ from django.core import mail as outbox
 from atlasos.tenancy.context import practice_context
 from notifications.models import Notification
 from portal.models import DocumentRequest, Reminder
-from portal.reminders import save_client_reminders
+from portal.reminder_policies import save_client_reminders
 from portal.tasks import send_reminders
 from tests.clock import MONTH_DAYS
-from tests.factories import ClientFactory
+from tests.factories.clients import ClientFactory
 from tests.month_days import ONE_DAY, local_today
 from tests.portal.mailing import open_request, portal_contact
 
