@@ -159,18 +159,23 @@ def create_for_packs(packs) -> list[DocumentRequest]:
     ]
     DocumentRequest.objects.bulk_create(requests, batch_size=REQUEST_BATCH)
     items = []
-    for pack, request in zip(packs, requests, strict=True):
+    for pack, document_request in zip(packs, requests, strict=True):
         runs_payroll = payroll.get(pack.client_id, PayrollFrequency.NONE) != PayrollFrequency.NONE
         for position, spec in enumerate(
             standard_items(accounts.get(pack.client_id, []), runs_payroll)
         ):
-            items.append(RequestItem(request=request, position=(position + 1) * 10, **spec))
+            items.append(
+                RequestItem(request=document_request, position=(position + 1) * 10, **spec)
+            )
     RequestItem.objects.bulk_create(items, batch_size=ITEM_BATCH)
     by_request: dict[int, list[RequestItem]] = {}
     for item in items:
         by_request.setdefault(id(item.request), []).append(item)
     record_documents_missing(
-        {request.pack_id: collect_answers(by_request.get(id(request), [])) for request in requests}
+        {
+            document_request.pack_id: collect_answers(by_request.get(id(document_request), []))
+            for document_request in requests
+        }
     )
     return requests
 
@@ -187,10 +192,10 @@ def create_request(client, *, title: str, due: datetime.date, period, user) -> D
     )
 
 
-def _open(request: DocumentRequest) -> None:
-    if request.status == RequestStatus.CANCELLED:
+def _open(document_request: DocumentRequest) -> None:
+    if document_request.status == RequestStatus.CANCELLED:
         raise RequestError("This request is cancelled; it cannot be changed.")
-    if request.status == RequestStatus.CLOSED:
+    if document_request.status == RequestStatus.CLOSED:
         raise RequestError(
             "This request was closed when its pack was delivered; it cannot be changed."
         )
@@ -208,52 +213,54 @@ def _locked(request_id: int) -> DocumentRequest:
     return DocumentRequest.objects.select_for_update().get(pk=request_id)
 
 
-def edit_request(request: DocumentRequest, *, title: str, due: datetime.date) -> None:
-    _open(request)
-    request.title = title
-    request.due = due
-    request.save(update_fields=["title", "due"])
+def edit_request(document_request: DocumentRequest, *, title: str, due: datetime.date) -> None:
+    _open(document_request)
+    document_request.title = title
+    document_request.due = due
+    document_request.save(update_fields=["title", "due"])
 
 
-def cancel_request(request: DocumentRequest) -> None:
-    if request.status == RequestStatus.CANCELLED:
+def cancel_request(document_request: DocumentRequest) -> None:
+    if document_request.status == RequestStatus.CANCELLED:
         raise RequestError("This request is already cancelled.")
-    _open(request)
-    request.status = RequestStatus.CANCELLED
-    request.save(update_fields=["status"])
+    _open(document_request)
+    document_request.status = RequestStatus.CANCELLED
+    document_request.save(update_fields=["status"])
 
 
-def add_item(request: DocumentRequest, *, title: str, doc_type: str, required: bool) -> RequestItem:
+def add_item(
+    document_request: DocumentRequest, *, title: str, doc_type: str, required: bool
+) -> RequestItem:
     """An ad-hoc item ("October fuel receipts") at the end of the list."""
     with transaction.atomic():
-        request = _locked(request.pk)
-        _open(request)
-        last = request.items.aggregate(last=Max("position"))["last"] or 0
+        document_request = _locked(document_request.pk)
+        _open(document_request)
+        last = document_request.items.aggregate(last=Max("position"))["last"] or 0
         item = RequestItem.objects.create(
-            request=request,
+            request=document_request,
             title=title,
             doc_type=doc_type,
             required=required,
             covers=COVERS_BY_TYPE.get(doc_type, ""),
             position=last + 10,
         )
-        refresh_status(request)
+        refresh_status(document_request)
     return item
 
 
 def remove_item(item: RequestItem) -> None:
     """Remove the item (its linked documents stay in the store)."""
     with transaction.atomic():
-        request = _locked(item.request_id)
-        _open(request)
+        document_request = _locked(item.request_id)
+        _open(document_request)
         item.delete()
-        refresh_status(request)
+        refresh_status(document_request)
 
 
 def mark_not_applicable(item: RequestItem, reason: str, *, user=None, contact=None) -> None:
     with transaction.atomic():
-        request = _locked(item.request_id)
-        _open(request)
+        document_request = _locked(item.request_id)
+        _open(document_request)
         if item.received_at:
             raise RequestError(f"“{item.title}” is received already; it cannot be not applicable.")
         item.not_applicable_reason = reason
@@ -263,14 +270,14 @@ def mark_not_applicable(item: RequestItem, reason: str, *, user=None, contact=No
         item.save(
             update_fields=["not_applicable_reason", "marked_at", "marked_by", "marked_by_contact"]
         )
-        refresh_status(request)
+        refresh_status(document_request)
 
 
 def mark_needed(item: RequestItem) -> None:
     """Undo "not applicable": the item is missing again."""
     with transaction.atomic():
-        request = _locked(item.request_id)
-        _open(request)
+        document_request = _locked(item.request_id)
+        _open(document_request)
         item.not_applicable_reason = ""
         item.marked_at = None
         item.marked_by = None
@@ -278,15 +285,15 @@ def mark_needed(item: RequestItem) -> None:
         item.save(
             update_fields=["not_applicable_reason", "marked_at", "marked_by", "marked_by_contact"]
         )
-        refresh_status(request)
+        refresh_status(document_request)
 
 
 def link_document(item: RequestItem, document: Document, *, user=None) -> bool:
     """Link ``document`` to ``item``: the item is received (and no longer "not applicable").
     Returns False when the document was linked to it already."""
     with transaction.atomic():
-        request = _locked(item.request_id)
-        _open(request)
+        document_request = _locked(item.request_id)
+        _open(document_request)
         if RequestItemDocument.objects.filter(item=item, document=document).exists():
             return False
         RequestItemDocument.objects.create(item=item, document=document, linked_by=user)
@@ -304,7 +311,7 @@ def link_document(item: RequestItem, document: Document, *, user=None) -> bool:
                 "marked_by_contact",
             ]
         )
-        refresh_status(request)
+        refresh_status(document_request)
     return True
 
 
@@ -312,14 +319,14 @@ def upload_to_item(item: RequestItem, upload, *, user=None, contact=None, source
     """Store ``upload`` in the client's document store as the item's type and the request's
     period, and link it to the item. ``UploadRefused`` propagates (nothing stored). Returns
     ``(document, created)`` as ``store_document``."""
-    request = item.request
-    _open(request)
+    document_request = item.request
+    _open(document_request)
     with transaction.atomic():
         document, created = store_document(
-            request.client,
+            document_request.client,
             upload,
             doc_type=item.doc_type,
-            period=request.period,
+            period=document_request.period,
             source=source or (Source.PORTAL if contact else Source.STAFF_UPLOAD),
             user=user,
             contact=contact,
@@ -333,38 +340,40 @@ def unlink_document(item: RequestItem, document: Document) -> None:
     is missing again: a complete request reopens and the pack's collect item for it unticks
     itself."""
     with transaction.atomic():
-        request = _locked(item.request_id)
-        _open(request)
+        document_request = _locked(item.request_id)
+        _open(document_request)
         RequestItemDocument.objects.filter(item=item, document=document).delete()
         if not RequestItemDocument.objects.filter(item=item).exists():
             item.received_at = None
             item.save(update_fields=["received_at"])
-        refresh_status(request)
+        refresh_status(document_request)
 
 
-def refresh_status(request: DocumentRequest) -> None:
+def refresh_status(document_request: DocumentRequest) -> None:
     """Complete the request when every required item is satisfied; reopen it when that stops
     being true; and bring the pack's collect items in line with it (``follow_documents``).
     Call inside the transaction that changed the request, holding its lock (``_locked``)."""
-    if request.status in (RequestStatus.CANCELLED, RequestStatus.CLOSED):
+    if document_request.status in (RequestStatus.CANCELLED, RequestStatus.CLOSED):
         return
     items = list(
-        RequestItem.objects.filter(request=request).only(
+        RequestItem.objects.filter(request=document_request).only(
             "title", "required", "covers", "received_at", "marked_at"
         )
     )
     answers = collect_answers(items)
     done = answers[AUTO_KEY] == []
-    if done and request.status != RequestStatus.COMPLETE:
-        request.status = RequestStatus.COMPLETE
-        request.completed_at = clock.now()
-        request.save(update_fields=["status", "completed_at"])
-    elif not done and request.status == RequestStatus.COMPLETE:
-        request.status = RequestStatus.SENT if request.sent_at else RequestStatus.DRAFT
-        request.completed_at = None
-        request.save(update_fields=["status", "completed_at"])
-    if request.pack_id:
-        follow_documents(Pack(pk=request.pack_id), answers)
+    if done and document_request.status != RequestStatus.COMPLETE:
+        document_request.status = RequestStatus.COMPLETE
+        document_request.completed_at = clock.now()
+        document_request.save(update_fields=["status", "completed_at"])
+    elif not done and document_request.status == RequestStatus.COMPLETE:
+        document_request.status = (
+            RequestStatus.SENT if document_request.sent_at else RequestStatus.DRAFT
+        )
+        document_request.completed_at = None
+        document_request.save(update_fields=["status", "completed_at"])
+    if document_request.pack_id:
+        follow_documents(Pack(pk=document_request.pack_id), answers)
 
 
 def pack_request(pack):
