@@ -9,7 +9,8 @@ from atlasos import clock as wall_clock
 from atlasos.accounts.models import Role
 from atlasos.tenancy.context import practice_context
 from tests.clock import DEFAULT_NOW, TestClock
-from tests.factories import PASSWORD, PracticeFactory, UserFactory
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.tenancy import PracticeFactory
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "atlasos.tenancy.postgresql"
 needs_postgres = pytest.mark.skipif(

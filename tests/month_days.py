@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.test import Client as HttpClient
 
-from tests.factories import UserFactory
+from tests.factories.accounts import UserFactory
 
 ONE_DAY = datetime.timedelta(days=1)
 LONDON = "Europe/London"

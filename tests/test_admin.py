@@ -1,7 +1,8 @@
 import pytest
 
 from tests.conftest import sign_in
-from tests.factories import ClientFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientFactory
 
 
 @pytest.fixture

@@ -21,15 +21,10 @@ from portal.portal_accounts import invite_contact, request_sign_in_link
 from portal.reminders import run_reminders
 from portal.sending import send_request
 from tasks.alerts import raise_overdue_alerts
-from tests.factories import (
-    ClientContactFactory,
-    ClientFactory,
-    ContactFactory,
-    DocumentFactory,
-    PackFactory,
-    PackItemFactory,
-    UserFactory,
-)
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientContactFactory, ClientFactory, ContactFactory
+from tests.factories.documents import DocumentFactory
+from tests.factories.tasks import PackFactory, PackItemFactory
 from tests.notifications.helpers import MON_9, make_pack
 from tests.portal.mailing import open_request, portal_contact
 

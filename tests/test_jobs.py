@@ -15,7 +15,8 @@ from atlasos.celery import app
 from atlasos.jobs import for_each_practice
 from atlasos.tenancy.context import current_practice_id, current_state, practice_context
 from clients.models import ClientImport
-from tests.factories import ClientImportFactory, PracticeFactory
+from tests.factories.clients import ClientImportFactory
+from tests.factories.tenancy import PracticeFactory
 
 BEAT_JOBS = sorted({entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()})
 

@@ -21,7 +21,8 @@ from atlasos.tenancy.context import practice_context
 from portal.mail import CLIENT_EMAILS
 from portal.models import PortalEmail
 from tests.conftest import ON_POSTGRES
-from tests.factories import PortalEmailFactory, PracticeFactory
+from tests.factories.portal import PortalEmailFactory
+from tests.factories.tenancy import PracticeFactory
 
 needs_postgres = pytest.mark.skipif(
     not ON_POSTGRES, reason="two connections racing for one row need PostgreSQL: set DATABASE_URL"

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from atlasos.tenancy.context import practice_context
 from notifications.models import OverdueAlert
 from tests.clock import current_date
-from tests.factories import PackFactory
+from tests.factories.tasks import PackFactory
 
 
 def test_every_scheduled_job_runs_once_and_a_second_run_changes_nothing(practice, staff):

@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.conftest import sign_in
-from tests.factories import ClientContactFactory, ClientFactory, ContactFactory
+from tests.factories.clients import ClientContactFactory, ClientFactory, ContactFactory
 from tests.portal.mailing import portal_contact
 
 SITE_URL = "https://books.harbour.example"

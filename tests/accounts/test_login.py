@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 
 from tests.conftest import sign_in
-from tests.factories import PASSWORD, UserFactory
+from tests.factories.accounts import PASSWORD, UserFactory
 
 LOGIN = "/accounts/login/"
 

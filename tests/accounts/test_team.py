@@ -11,7 +11,7 @@ from atlasos import clock as wall_clock
 from atlasos.accounts.models import Invitation, Role
 from atlasos.tenancy.context import practice_context
 from tests.conftest import sign_in
-from tests.factories import UserFactory
+from tests.factories.accounts import UserFactory
 
 User = get_user_model()
 

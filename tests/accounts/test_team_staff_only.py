@@ -8,7 +8,8 @@ from django.test import Client as HttpClient
 
 from atlasos.accounts.models import Role
 from tests.conftest import sign_in
-from tests.factories import ClientFactory, PortalUserFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.portal import PortalUserFactory
 
 SELECT = re.compile(r'<select name="role"[^>]*>(.*?)</select>', re.S)
 OPTION = re.compile(r'<option value="([^"]*)"')

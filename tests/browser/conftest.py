@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import PASSWORD
+from tests.factories.accounts import PASSWORD
 
 try:
     from playwright.sync_api import Error as PlaywrightError

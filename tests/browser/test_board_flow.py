@@ -9,7 +9,8 @@ from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from cycle.periods import period_label
 from tasks.models import Pack
-from tests.factories import PASSWORD, ClientFactory
+from tests.factories.accounts import PASSWORD
+from tests.factories.clients import ClientFactory
 from tests.tasks.test_pack_page import standard_pack
 
 expect = pytest.importorskip(

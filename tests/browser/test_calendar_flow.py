@@ -9,7 +9,8 @@ import pytest
 
 from atlasos.tenancy.context import practice_context
 from tasks.models import PackItem
-from tests.factories import PASSWORD, PackItemFactory
+from tests.factories.accounts import PASSWORD
+from tests.factories.tasks import PackItemFactory
 from tests.tasks.test_calendar import make_pack
 
 expect = pytest.importorskip(

@@ -6,7 +6,7 @@ import pytest
 
 from atlasos.tenancy.context import practice_context
 from clients.models import BankAccount, Client, ClientContact
-from tests.factories import ClientFactory
+from tests.factories.clients import ClientFactory
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"

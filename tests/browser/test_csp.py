@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.factories import BankAccountFactory, ClientContactFactory, ClientFactory
+from tests.factories.clients import BankAccountFactory, ClientContactFactory, ClientFactory
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"

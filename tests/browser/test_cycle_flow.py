@@ -8,7 +8,7 @@ import pytest
 from atlasos.tenancy.context import practice_context
 from cycle.stages import STAGES
 from tasks.models import Pack, PackEvent
-from tests.factories import ClientFactory
+from tests.factories.clients import ClientFactory
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"

@@ -17,17 +17,11 @@ from portal.requests import upload_to_item
 from tasks.models import Pack, PackItem
 from tasks.services import set_item_done
 from tests.browser.conftest import REPORT_CSP_VIOLATIONS, TIMEOUT_MS
-from tests.factories import (
-    PASSWORD,
-    BankAccountFactory,
-    ClientContactFactory,
-    ClientFactory,
-    DocumentFactory,
-    PackFactory,
-    PackItemFactory,
-    PortalAccountFactory,
-    PortalGrantFactory,
-)
+from tests.factories.accounts import PASSWORD
+from tests.factories.clients import BankAccountFactory, ClientContactFactory, ClientFactory
+from tests.factories.documents import DocumentFactory
+from tests.factories.portal import PortalAccountFactory, PortalGrantFactory
+from tests.factories.tasks import PackFactory, PackItemFactory
 from tests.portal import samples
 from tests.tasks.test_pack_page import standard_pack
 

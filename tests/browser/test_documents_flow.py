@@ -7,7 +7,8 @@ import time
 import pytest
 
 from atlasos.tenancy.context import practice_context
-from tests.factories import ClientFactory, DocumentFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.documents import DocumentFactory
 from tests.portal import samples
 
 expect = pytest.importorskip(

@@ -11,15 +11,9 @@ import pytest
 from atlasos.tenancy.context import practice_context
 from portal.models import PortalEmail
 from tests.clock import current_date
-from tests.factories import (
-    PASSWORD,
-    ClientContactFactory,
-    ClientFactory,
-    ContactFactory,
-    DocumentRequestFactory,
-    PortalGrantFactory,
-    RequestItemFactory,
-)
+from tests.factories.accounts import PASSWORD
+from tests.factories.clients import ClientContactFactory, ClientFactory, ContactFactory
+from tests.factories.portal import DocumentRequestFactory, PortalGrantFactory, RequestItemFactory
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"

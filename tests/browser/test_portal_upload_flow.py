@@ -10,9 +10,9 @@ import pytest
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from tests.browser.conftest import REPORT_CSP_VIOLATIONS, TIMEOUT_MS
-from tests.factories import (
-    PASSWORD,
-    ClientFactory,
+from tests.factories.accounts import PASSWORD
+from tests.factories.clients import ClientFactory
+from tests.factories.portal import (
     DeliveryDocumentFactory,
     DocumentRequestFactory,
     PortalGrantFactory,

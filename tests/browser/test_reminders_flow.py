@@ -9,7 +9,7 @@ from django.core import mail as outbox
 from atlasos.tenancy.context import practice_context
 from portal.models import ReminderSettings
 from tests.clock import current_date
-from tests.factories import ClientFactory
+from tests.factories.clients import ClientFactory
 from tests.portal.mailing import open_request, portal_contact
 
 expect = pytest.importorskip(

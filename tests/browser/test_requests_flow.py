@@ -8,13 +8,9 @@ import pytest
 
 from atlasos.tenancy.context import practice_context
 from portal import requests as services
-from tests.factories import (
-    ClientFactory,
-    DocumentRequestFactory,
-    PackFactory,
-    PackItemFactory,
-    RequestItemFactory,
-)
+from tests.factories.clients import ClientFactory
+from tests.factories.portal import DocumentRequestFactory, RequestItemFactory
+from tests.factories.tasks import PackFactory, PackItemFactory
 from tests.portal import samples
 
 expect = pytest.importorskip(

@@ -4,7 +4,8 @@ from atlasos.tenancy.context import practice_context
 from clients.choices import ClientStatus
 from clients.models import BankAccount, Client, ClientContact, Contact
 from tests.conftest import sign_in
-from tests.factories import ClientFactory, ContactFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientFactory, ContactFactory
 
 VALID = {
     "name": "Acme Widgets Ltd",
@@ -216,7 +217,7 @@ def test_bad_bank_details_are_refused(manager_client, practice, data, message):
 
 
 def test_closing_a_bank_account_keeps_it(manager_client, practice):
-    from tests.factories import BankAccountFactory
+    from tests.factories.clients import BankAccountFactory
 
     account = BankAccountFactory(practice=practice)
     form = {

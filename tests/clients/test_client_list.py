@@ -2,7 +2,7 @@ import pytest
 
 from atlasos.tenancy.context import practice_context
 from clients.models import BankAccount, Client, ClientContact, ClientTag, Contact, Tag
-from tests.factories import ClientFactory
+from tests.factories.clients import ClientFactory
 
 
 def make_clients(practice, count, preparer, reviewer):

@@ -12,7 +12,7 @@ from atlasos.celery import app
 from atlasos.tenancy.context import practice_context, unscoped
 from clients.models import ClientImport
 from clients.tasks import purge_stale_imports
-from tests.factories import ClientImportFactory
+from tests.factories.clients import ClientImportFactory
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from celery import Celery
 
 from atlasos.tenancy.context import practice_context
 from portal.models import PortalEmail
-from tests.factories import PortalEmailFactory, PracticeFactory
+from tests.factories.portal import PortalEmailFactory
+from tests.factories.tenancy import PracticeFactory
 from tests.integration import test_reminders_worker as worker_test
 from tests.integration.test_reminders_worker import delivered, start_worker, wait_for
 

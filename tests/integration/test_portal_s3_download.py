@@ -14,12 +14,8 @@ from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from documents.models import Document
 from documents.serving import SIGNED_URL_SECONDS
-from tests.factories import (
-    ClientFactory,
-    DocumentRequestFactory,
-    PortalGrantFactory,
-    RequestItemFactory,
-)
+from tests.factories.clients import ClientFactory
+from tests.factories.portal import DocumentRequestFactory, PortalGrantFactory, RequestItemFactory
 from tests.integration import test_s3_storage as s3
 from tests.portal import samples
 

@@ -34,7 +34,8 @@ from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal.models import PortalEmail, Reminder
 from tests.conftest import ON_POSTGRES
-from tests.factories import ClientFactory, PracticeFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.tenancy import PracticeFactory
 from tests.portal.mailing import open_request, portal_contact
 
 pytestmark = [

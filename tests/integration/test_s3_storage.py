@@ -25,7 +25,7 @@ from documents.store import purge_deleted
 from portal.forms import last_month, period_value
 from tests.clock import current_date
 from tests.conftest import sign_in
-from tests.factories import ClientFactory
+from tests.factories.clients import ClientFactory
 from tests.portal import samples
 
 boto3 = pytest.importorskip("boto3")

@@ -10,7 +10,8 @@ import pytest
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal.sending import send_request
-from tests.factories import ClientFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientFactory
 from tests.portal.mailing import open_request, portal_contact
 
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller", reason="needs aiosmtpd")

@@ -9,7 +9,9 @@ from django.test import Client as HttpClient
 from atlasos.tenancy.context import practice_context
 from templates_engine.models import TaskTemplate
 from tests.conftest import sign_in
-from tests.factories import ClientFactory, PackFactory, TaskTemplateFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.tasks import PackFactory
+from tests.factories.templates_engine import TaskTemplateFactory
 
 OCTOBER = datetime.date(2026, 10, 1)
 UTC = datetime.UTC

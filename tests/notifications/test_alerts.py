@@ -24,7 +24,7 @@ from notifications.models import (
 from tasks.alerts import raise_overdue_alerts
 from tests.clock import current_date
 from tests.conftest import sign_in
-from tests.factories import UserFactory
+from tests.factories.accounts import UserFactory
 from tests.notifications.helpers import MON_9, TUE_10, make_pack
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,8 @@ from tasks.services import set_item_done
 from templates_engine.models import ClientTemplate, TaskTemplate
 from templates_engine.standard import STANDARD_NAME
 from tests.clock import MONTH_DAYS
-from tests.factories import ClientFactory, PackFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.tasks import PackFactory
 from tests.month_days import (
     ONE_DAY,
     add_months,

@@ -10,7 +10,7 @@ from atlasos.tenancy.context import practice_context
 from notifications import services
 from notifications.models import CalendarFeed
 from tests.clock import current_date
-from tests.factories import UserFactory
+from tests.factories.accounts import UserFactory
 from tests.notifications.helpers import make_pack, signed_in
 
 pytestmark = pytest.mark.django_db

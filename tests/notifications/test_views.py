@@ -8,7 +8,7 @@ import pytest
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from notifications.models import Notification, NotificationPreference
-from tests.factories import NotificationFactory
+from tests.factories.notifications import NotificationFactory
 from tests.notifications.helpers import make_pack, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +177,8 @@ def test_opening_the_pack_page_marks_its_notifications_read(practice, staff, man
     from atlasos.tenancy.context import practice_context
     from notifications.models import Notification
     from tests.conftest import sign_in
-    from tests.factories import NotificationFactory, PackFactory
+    from tests.factories.notifications import NotificationFactory
+    from tests.factories.tasks import PackFactory
 
     with practice_context(practice.pk):
         pack, other_pack = PackFactory(practice=practice), PackFactory(practice=practice)

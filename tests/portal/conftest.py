@@ -1,6 +1,7 @@
 import pytest
 
-from tests.factories import ClientFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientFactory
 from tests.portal.mailing import portal_contact
 
 

@@ -5,9 +5,8 @@ import email
 from email import policy as email_policy
 
 from atlasos.tenancy.context import practice_context
-from tests.factories import (
-    ClientContactFactory,
-    ContactFactory,
+from tests.factories.clients import ClientContactFactory, ContactFactory
+from tests.factories.portal import (
     DocumentRequestFactory,
     PortalAccountFactory,
     PortalGrantFactory,

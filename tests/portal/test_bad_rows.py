@@ -22,7 +22,8 @@ from portal import reminders
 from portal.models import DocumentRequest
 from portal.tasks import send_reminders
 from tests.conftest import sign_in
-from tests.factories import ClientFactory, DocumentFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.documents import DocumentFactory
 from tests.portal.mailing import open_request, portal_contact
 
 EXTREMES = [

@@ -20,11 +20,9 @@ from portal import portal_accounts
 from portal.models import PortalAccount, PortalEmail, PortalGrant, PortalLink
 from tests.clock import current_date
 from tests.conftest import sign_in
-from tests.factories import (
-    PASSWORD,
-    ClientContactFactory,
-    ClientFactory,
-    ContactFactory,
+from tests.factories.accounts import PASSWORD
+from tests.factories.clients import ClientContactFactory, ClientFactory, ContactFactory
+from tests.factories.portal import (
     DeliveryFactory,
     DocumentRequestFactory,
     PortalAccountFactory,

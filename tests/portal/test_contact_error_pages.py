@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import sign_in
-from tests.factories import ClientFactory
+from tests.factories.clients import ClientFactory
 
 pytestmark = pytest.mark.django_db
 

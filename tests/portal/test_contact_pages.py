@@ -12,16 +12,16 @@ from atlasos.tenancy.context import practice_context
 from documents.models import Document
 from portal.models import Delivery, RequestItem
 from tests.clock import current_date
-from tests.factories import (
-    ClientFactory,
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.documents import DocumentFactory
+from tests.factories.portal import (
     DeliveryDocumentFactory,
     DeliveryFactory,
-    DocumentFactory,
     DocumentRequestFactory,
     PortalGrantFactory,
     RequestItemDocumentFactory,
     RequestItemFactory,
-    UserFactory,
 )
 from tests.portal import samples
 from tests.portal.conftest import stored_files

@@ -17,17 +17,11 @@ from portal.models import Delivery, DeliveryDocument, PortalEmail
 from tasks.models import Pack, PackItem
 from tasks.services import set_item_done
 from tests.conftest import sign_in
-from tests.factories import (
-    ClientContactFactory,
-    ClientFactory,
-    DocumentFactory,
-    PackFactory,
-    PackItemFactory,
-    PortalAccountFactory,
-    PortalGrantFactory,
-    PortalUserFactory,
-    UserFactory,
-)
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientContactFactory, ClientFactory
+from tests.factories.documents import DocumentFactory
+from tests.factories.portal import PortalAccountFactory, PortalGrantFactory, PortalUserFactory
+from tests.factories.tasks import PackFactory, PackItemFactory
 
 OCTOBER = datetime.date(2026, 10, 1)
 SEPTEMBER = datetime.date(2026, 9, 1)

@@ -21,14 +21,10 @@ from portal.delivery import DeliveryError, publish
 from portal.models import Delivery, DocumentRequest, Reminder, RequestItem
 from tasks.models import Pack, PackItem
 from tests.conftest import sign_in
-from tests.factories import (
-    ClientFactory,
-    DocumentFactory,
-    DocumentRequestFactory,
-    PackFactory,
-    PackItemFactory,
-    RequestItemFactory,
-)
+from tests.factories.clients import ClientFactory
+from tests.factories.documents import DocumentFactory
+from tests.factories.portal import DocumentRequestFactory, RequestItemFactory
+from tests.factories.tasks import PackFactory, PackItemFactory
 from tests.portal import samples
 from tests.portal.mailing import portal_contact
 

@@ -9,7 +9,9 @@ from django.test import Client as HttpClient
 
 from atlasos import clock as wall_clock
 from tests.conftest import sign_in
-from tests.factories import ClientFactory, DocumentFactory, PackFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.documents import DocumentFactory
+from tests.factories.tasks import PackFactory
 from tests.portal.test_delivery import counts, panel
 
 OCTOBER = datetime.date(2026, 10, 1)

@@ -15,7 +15,8 @@ from documents import store as documents
 from documents.models import Document
 from documents.tasks import purge_deleted_documents
 from documents.uploads import UploadRefused
-from tests.factories import ClientFactory, DocumentFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.documents import DocumentFactory
 from tests.portal import samples
 from tests.portal.conftest import stored_files
 
@@ -166,7 +167,7 @@ def test_purge_after_the_file_is_already_gone_still_removes_the_row(in_practice,
 
 def test_a_delivered_document_cannot_be_deleted_and_is_never_purged(practice, staff, in_practice):
     from documents.store import DocumentError, purge_deleted, soft_delete
-    from tests.factories import DeliveryDocumentFactory
+    from tests.factories.portal import DeliveryDocumentFactory
 
     link = DeliveryDocumentFactory(practice=practice)
     document = link.document

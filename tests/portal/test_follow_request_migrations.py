@@ -17,7 +17,8 @@ from portal.models import RequestItem
 from tasks.models import Pack, PackItem
 from templates_engine.models import TaskTemplate, TemplateItem
 from templates_engine.standard import STANDARD_NAME
-from tests.factories import ClientFactory, TaskTemplateFactory, TemplateItemFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.templates_engine import TaskTemplateFactory, TemplateItemFactory
 from tests.tasks.test_pack_page import standard_pack
 
 STANDARD_KEYS = {

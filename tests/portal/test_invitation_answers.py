@@ -15,13 +15,9 @@ from django.urls import reverse
 from atlasos.accounts.models import Invitation
 from atlasos.tenancy.context import practice_context
 from portal.models import PortalAccount, PortalEmail, PortalGrant, PortalLink
-from tests.factories import (
-    ClientContactFactory,
-    ClientFactory,
-    ContactFactory,
-    PortalUserFactory,
-    UserFactory,
-)
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientContactFactory, ClientFactory, ContactFactory
+from tests.factories.portal import PortalUserFactory
 from tests.portal.mailing import portal_contact
 
 User = get_user_model()

@@ -13,7 +13,7 @@ from atlasos.tenancy.context import practice_context
 from portal.models import DocumentRequest, ReminderSettings
 from tests.clock import current_date
 from tests.conftest import sign_in
-from tests.factories import ClientFactory
+from tests.factories.clients import ClientFactory
 from tests.portal.mailing import open_request, portal_contact
 
 

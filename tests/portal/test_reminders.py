@@ -15,7 +15,10 @@ from portal import mail, reminders
 from portal import requests as services
 from portal.models import DocumentRequest, PortalEmail, Reminder, ReminderSettings
 from portal.tasks import send_reminders
-from tests.factories import ClientFactory, DocumentFactory, PackFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.documents import DocumentFactory
+from tests.factories.tasks import PackFactory
 from tests.portal.mailing import grant_also, open_request, parse, portal_contact
 
 LONDON = ZoneInfo("Europe/London")

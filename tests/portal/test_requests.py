@@ -15,15 +15,10 @@ from tasks.models import PackEvent, PackItem
 from tasks.recurrence import ensure_packs
 from templates_engine.models import ClientTemplate, TaskTemplate
 from templates_engine.standard import STANDARD_NAME
-from tests.factories import (
-    BankAccountFactory,
-    ClientFactory,
-    DocumentFactory,
-    DocumentRequestFactory,
-    PackFactory,
-    PackItemFactory,
-    RequestItemFactory,
-)
+from tests.factories.clients import BankAccountFactory, ClientFactory
+from tests.factories.documents import DocumentFactory
+from tests.factories.portal import DocumentRequestFactory, RequestItemFactory
+from tests.factories.tasks import PackFactory, PackItemFactory
 from tests.portal import samples
 
 LONDON = ZoneInfo("Europe/London")

@@ -14,14 +14,10 @@ from atlasos.tenancy.context import practice_context
 from portal import requests as services
 from portal.models import DocumentRequest, RequestItem
 from tests.conftest import sign_in
-from tests.factories import (
-    ClientFactory,
-    DocumentFactory,
-    DocumentRequestFactory,
-    PackFactory,
-    PackItemFactory,
-    RequestItemFactory,
-)
+from tests.factories.clients import ClientFactory
+from tests.factories.documents import DocumentFactory
+from tests.factories.portal import DocumentRequestFactory, RequestItemFactory
+from tests.factories.tasks import PackFactory, PackItemFactory
 from tests.portal import samples
 
 OCTOBER = datetime.date(2026, 10, 1)

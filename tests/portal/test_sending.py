@@ -21,12 +21,8 @@ from portal.models import DocumentRequest, PortalEmail, Reminder
 from portal.sending import SendRefused, send_request
 from tests.clock import current_date
 from tests.conftest import needs_postgres, sign_in
-from tests.factories import (
-    ClientContactFactory,
-    ClientFactory,
-    ContactFactory,
-    PortalUserFactory,
-)
+from tests.factories.clients import ClientContactFactory, ClientFactory, ContactFactory
+from tests.factories.portal import PortalUserFactory
 from tests.portal.mailing import open_request, parse, portal_contact
 
 NOW = datetime.datetime(2026, 10, 20, 9, 0, tzinfo=datetime.UTC)

@@ -15,7 +15,8 @@ from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from documents.models import Document
 from tests.conftest import sign_in
-from tests.factories import ClientFactory, DocumentFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.documents import DocumentFactory
 from tests.portal import samples
 from tests.portal.conftest import stored_files
 

@@ -26,17 +26,16 @@ from django.urls import reverse
 
 from atlasos import clock as wall_clock
 from tests.conftest import sign_in
-from tests.factories import (
-    ClientFactory,
-    DocumentFactory,
+from tests.factories.clients import ClientFactory
+from tests.factories.documents import DocumentFactory
+from tests.factories.notifications import NotificationFactory
+from tests.factories.portal import (
     DocumentRequestFactory,
-    NotificationFactory,
-    PackFactory,
-    PackItemFactory,
     PortalAccountFactory,
     PortalGrantFactory,
     RequestItemFactory,
 )
+from tests.factories.tasks import PackFactory, PackItemFactory
 from tests.project import source_dirs
 from tests.security import test_portal_isolation as portal_walk
 from tests.security import test_url_isolation as staff_walk

@@ -5,7 +5,7 @@ client B (same practice) or of another practice gets a 404 whatever the method, 
 either practice changes; the same kind of object of client A opens. Every portal route needs a
 signed-in contact (visitors go to sign in, staff get 403), and every staff route refuses a
 contact. New routes are covered without editing this file: a converter, a factory in
-``tests/factories.py`` and, when contacts see the object only in some state, an entry in
+``tests/factories/<app>.py`` and, when contacts see the object only in some state, an entry in
 ``VISIBLE_TO_CONTACTS``.
 """
 
@@ -18,13 +18,10 @@ from django.urls import reverse
 
 from clients.models import Client
 from tests.conftest import sign_in
-from tests.factories import (
-    FACTORIES,
-    ClientFactory,
-    PortalAccountFactory,
-    PortalGrantFactory,
-    UserFactory,
-)
+from tests.factories import FACTORIES
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.portal import PortalAccountFactory, PortalGrantFactory
 from tests.security.routes import walk
 from tests.security.test_url_isolation import METHODS, snapshot
 
@@ -69,7 +66,7 @@ def make_object(route, practice, client=None):
         obj = client or ClientFactory(practice=practice)
     else:
         factory = FACTORIES.get(label)
-        assert factory, f"add a factory for {label} to tests/factories.py FACTORIES"
+        assert factory, f"add a factory for {label} to its app's module in tests/factories/"
         kwargs = dict(VISIBLE_TO_CONTACTS.get(label, {}))
         path = client_path(factory._meta.model)
         if client is not None and path:

@@ -11,7 +11,8 @@ from django.urls import reverse
 from atlasos.tenancy.context import unscoped
 from atlasos.tenancy.models import TenantModel
 from tests.conftest import sign_in
-from tests.factories import FACTORIES, UserFactory
+from tests.factories import FACTORIES
+from tests.factories.accounts import UserFactory
 from tests.security.routes import walk
 
 ROUTES = walk()
@@ -59,7 +60,9 @@ def snapshot(practice_id: int) -> dict:
 def make_object(route, practice):
     ((arg, converter),) = route.code_converters.items()
     factory = FACTORIES.get(converter.model_label)
-    assert factory, f"add a factory for {converter.model_label} to tests/factories.py FACTORIES"
+    assert factory, (
+        f"add a factory for {converter.model_label} to its app's module in tests/factories/"
+    )
     return arg, factory(practice=practice)
 
 

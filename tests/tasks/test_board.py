@@ -15,7 +15,9 @@ from atlasos.tenancy.context import practice_context
 from cycle.stages import STAGES
 from tasks import board
 from tasks.models import Pack
-from tests.factories import ClientFactory, PackFactory, PackItemFactory, TaskTemplateFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.tasks import PackFactory, PackItemFactory
+from tests.factories.templates_engine import TaskTemplateFactory
 from tests.tasks.test_pack_page import signed_in
 
 NOW = datetime(2026, 11, 25, 9, tzinfo=ZoneInfo("Europe/London"))

@@ -14,7 +14,10 @@ import pytest
 
 from cycle.stages import STAGES
 from tests.clock import MONTH_DAYS
-from tests.factories import ClientFactory, PackFactory, PracticeFactory, TaskTemplateFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.tasks import PackFactory
+from tests.factories.templates_engine import TaskTemplateFactory
+from tests.factories.tenancy import PracticeFactory
 from tests.month_days import (
     add_months,
     browser_of,

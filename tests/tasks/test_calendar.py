@@ -12,13 +12,10 @@ from atlasos.tenancy.context import practice_context
 from cycle.stages import STAGES
 from tasks.models import Pack, PackEvent
 from tests.conftest import sign_in
-from tests.factories import (
-    ClientFactory,
-    PackFactory,
-    PackItemFactory,
-    TaskTemplateFactory,
-    UserFactory,
-)
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.tasks import PackFactory, PackItemFactory
+from tests.factories.templates_engine import TaskTemplateFactory
 
 HTMX = {"HX-Request": "true"}
 # Thursday 12 November 2026 in a practice in England.

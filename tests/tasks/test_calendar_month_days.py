@@ -15,7 +15,9 @@ import pytest
 
 from cycle.stages import STAGES
 from tests.clock import MONTH_DAYS
-from tests.factories import ClientFactory, PackFactory, PracticeFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.tasks import PackFactory
+from tests.factories.tenancy import PracticeFactory
 from tests.month_days import (
     ONE_DAY,
     add_months,

@@ -5,7 +5,9 @@ from datetime import date
 from django.utils import timezone
 
 from atlasos import clock as wall_clock
-from tests.factories import ClientFactory, PackFactory, PackItemFactory, TaskTemplateFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.tasks import PackFactory, PackItemFactory
+from tests.factories.templates_engine import TaskTemplateFactory
 from tests.tasks.test_pack_page import signed_in
 
 

@@ -4,7 +4,7 @@ from atlasos.tenancy.context import practice_context
 from tasks.models import Pack
 from templates_engine.models import ClientTemplate, TaskTemplate
 from templates_engine.standard import STANDARD_NAME
-from tests.factories import ClientFactory
+from tests.factories.clients import ClientFactory
 from tests.tasks.test_pack_page import signed_in
 
 

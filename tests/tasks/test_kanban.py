@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cycle.stages import STAGES
-from tests.factories import ClientFactory, PackFactory, TaskTemplateFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.tasks import PackFactory
+from tests.factories.templates_engine import TaskTemplateFactory
 from tests.tasks.test_pack_page import signed_in
 
 NOW = datetime(2026, 11, 25, 9, tzinfo=ZoneInfo("Europe/London"))

@@ -8,7 +8,7 @@ from django.test import Client as HttpClient
 from atlasos.tenancy.context import practice_context
 from tasks.models import PackEvent, PackItem
 from tests.conftest import sign_in
-from tests.factories import PackFactory, PackItemFactory
+from tests.factories.tasks import PackFactory, PackItemFactory
 
 HTMX = {"HX-Request": "true"}
 

@@ -17,13 +17,9 @@ from tasks.services import auto_tick
 from templates_engine.models import ClientTemplate, TaskTemplate
 from templates_engine.standard import STANDARD_NAME
 from tests.conftest import sign_in
-from tests.factories import (
-    ClientFactory,
-    PackEventFactory,
-    PackFactory,
-    PackItemFactory,
-    UserFactory,
-)
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.tasks import PackEventFactory, PackFactory, PackItemFactory
 
 LONDON = ZoneInfo("Europe/London")
 # On 25 November 2026 the October pack exists; its stages are due 6, 11, 13, 17, 19 and

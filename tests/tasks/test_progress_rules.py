@@ -12,7 +12,8 @@ from tasks.recurrence import ensure_packs
 from tasks.services import TickRefused, auto_tick, reassign, set_item_done, set_item_note
 from templates_engine.models import ClientTemplate, TaskTemplate
 from templates_engine.standard import STANDARD_NAME
-from tests.factories import ClientFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientFactory
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ from django.contrib.messages import get_messages
 from atlasos.accounts.models import Role
 from atlasos.tenancy.context import practice_context
 from tasks.models import PackEvent
-from tests.factories import ClientFactory, PackFactory, UserFactory
+from tests.factories.accounts import UserFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.tasks import PackFactory
 from tests.tasks.test_pack_page import reload, signed_in, standard_pack
 
 

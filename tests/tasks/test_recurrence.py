@@ -20,7 +20,8 @@ from templates_engine.models import (
 )
 from templates_engine.standard import STANDARD_ITEMS, STANDARD_NAME
 from tests.conftest import needs_postgres
-from tests.factories import ClientFactory, PracticeFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.tenancy import PracticeFactory
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -18,7 +18,8 @@ from tasks.tasks import create_due_packs
 from templates_engine.models import ClientTemplate, TaskTemplate
 from templates_engine.standard import STANDARD_NAME
 from tests.clock import MONTH_DAYS
-from tests.factories import ClientFactory, PracticeFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.tenancy import PracticeFactory
 from tests.month_days import (
     ONE_DAY,
     STANDARD_DUE_DAYS,

@@ -8,7 +8,8 @@ from tasks.from_templates import apply_template_update, assign_template, plan_te
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.services import set_item_done
 from templates_engine.models import ClientDisabledItem, ClientExtraItem, ClientTemplate
-from tests.factories import ClientFactory, TemplateItemFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.templates_engine import TemplateItemFactory
 from tests.templates_engine.conftest import at, reload, template_items
 
 

@@ -4,7 +4,8 @@ import pytest
 
 from atlasos.tenancy.context import practice_context
 from templates_engine.models import ClientTemplate
-from tests.factories import ClientFactory, ClientTemplateFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.templates_engine import ClientTemplateFactory
 from tests.templates_engine.conftest import HTMX
 
 URL = "/clients/assign-template/"

@@ -15,9 +15,9 @@ from tasks.models import Pack
 from tasks.recurrence import due_period
 from templates_engine.models import ClientExtraItem, ClientTemplate
 from templates_engine.services import client_checklist
-from tests.factories import (
+from tests.factories.clients import ClientFactory
+from tests.factories.templates_engine import (
     ClientExtraItemFactory,
-    ClientFactory,
     ClientTemplateFactory,
     TaskTemplateFactory,
     TemplateItemFactory,

@@ -5,7 +5,7 @@ import pytest
 
 from atlasos.tenancy.context import practice_context
 from templates_engine.models import ClientDisabledItem, TemplateItem
-from tests.factories import ClientDisabledItemFactory, ClientTemplateFactory
+from tests.factories.templates_engine import ClientDisabledItemFactory, ClientTemplateFactory
 from tests.templates_engine.conftest import HTMX, reload, template_items
 
 

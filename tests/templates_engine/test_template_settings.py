@@ -11,7 +11,7 @@ from tasks.models import Pack
 from tasks.recurrence import ensure_packs
 from templates_engine.models import TaskTemplate
 from templates_engine.standard import STANDARD_NAME
-from tests.factories import (
+from tests.factories.templates_engine import (
     ClientTemplateFactory,
     TaskTemplateFactory,
     TemplateItemFactory,

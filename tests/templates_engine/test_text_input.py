@@ -6,7 +6,8 @@ import pytest
 
 from atlasos.tenancy.context import practice_context
 from templates_engine.models import ClientExtraItem, TaskTemplate, TemplateItem
-from tests.factories import ClientFactory, ClientTemplateFactory
+from tests.factories.clients import ClientFactory
+from tests.factories.templates_engine import ClientTemplateFactory
 from tests.templates_engine.conftest import HTMX, reload
 from tests.templates_engine.test_template_items import NEW_ITEM
 from tests.templates_engine.test_template_settings import VALID

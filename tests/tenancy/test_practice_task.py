@@ -3,7 +3,7 @@ import pytest
 from atlasos.celery import PracticeTask, app
 from atlasos.tenancy.context import current_practice_id
 from clients.models import Client
-from tests.factories import ClientFactory
+from tests.factories.clients import ClientFactory
 
 
 @app.task(base=PracticeTask, name="tests.count_clients")

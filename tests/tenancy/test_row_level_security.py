@@ -52,7 +52,7 @@ def test_every_tenant_table_has_a_forced_policy(model):
 @pytest.fixture
 def rows_in_two_practices(practice, other_practice):
     missing = [m._meta.label for m in tenant_models() if m._meta.label not in FACTORIES]
-    assert not missing, f"add a factory to tests/factories.py FACTORIES for {missing}"
+    assert not missing, f"add a factory to its app's module in tests/factories/ for {missing}"
     for model in tenant_models():
         FACTORIES[model._meta.label](practice=practice)
         FACTORIES[model._meta.label](practice=other_practice)

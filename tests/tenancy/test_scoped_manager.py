@@ -9,7 +9,7 @@ from atlasos.tenancy.context import (
     unscoped,
 )
 from clients.models import Client, Tag
-from tests.factories import ClientFactory
+from tests.factories.clients import ClientFactory
 
 
 @pytest.fixture
