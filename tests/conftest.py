@@ -1,24 +1,13 @@
-import os
-
 import pytest
-from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 
 from atlasos import clock as wall_clock
 from atlasos.accounts.models import Role
 from atlasos.tenancy.context import practice_context
 from tests.clock import DEFAULT_NOW, TestClock
-from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.accounts import UserFactory
 from tests.factories.tenancy import PracticeFactory
-
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "atlasos.tenancy.postgresql"
-needs_postgres = pytest.mark.skipif(
-    not ON_POSTGRES, reason="row-level security needs PostgreSQL: set DATABASE_URL"
-)
-needs_redis = pytest.mark.skipif(
-    not os.environ.get("REDIS_URL"), reason="needs Redis: set REDIS_URL"
-)
+from tests.helpers import sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -74,21 +63,6 @@ def in_practice(practice):
         yield practice
 
 
-def sign_in(client, user, password: str = PASSWORD, reauthenticate: bool = True):
-    """Sign in through the real login form and, by default, confirm the password again as
-    allauth asks before sensitive actions (it then trusts the session for five minutes)."""
-    response = client.post("/accounts/login/", {"login": user.email, "password": password})
-    assert response.status_code == 302, response.content.decode()[:2000]
-    if reauthenticate:
-        response = client.post("/accounts/reauthenticate/", {"password": password})
-        assert response.status_code == 302, response.content.decode()[:2000]
-    return client
-
-
 @pytest.fixture
 def partner_client(client, partner):
     return sign_in(client, partner)
-
-
-def uses_postgres() -> bool:
-    return connection.vendor == "postgresql"

@@ -1,8 +1,8 @@
 import pytest
 
-from tests.conftest import sign_in
 from tests.factories.accounts import UserFactory
 from tests.factories.clients import ClientFactory
+from tests.helpers import sign_in
 
 
 @pytest.fixture

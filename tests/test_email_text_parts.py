@@ -25,7 +25,7 @@ from tests.factories.accounts import UserFactory
 from tests.factories.clients import ClientContactFactory, ClientFactory, ContactFactory
 from tests.factories.documents import DocumentFactory
 from tests.factories.tasks import PackFactory, PackItemFactory
-from tests.notifications.helpers import MON_9, make_pack
+from tests.helpers import MON_9, make_pack_due_from_6_nov
 from tests.portal.mailing import open_request, portal_contact
 
 PRACTICE = "Harbour & Co Bookkeeping"
@@ -134,7 +134,7 @@ def staff_invitation_email(practice, smiths, ann, preparer, partner, capture):
 
 def overdue_alert_email(practice, smiths, ann, preparer, partner, capture):
     wall_clock.set_now(MON_9)
-    make_pack(practice, name=CLIENT, preparer=preparer)
+    make_pack_due_from_6_nov(practice, name=CLIENT, preparer=preparer)
     with practice_context(practice.pk):
         raise_overdue_alerts(practice, MON_9)
     return outbox.outbox
@@ -142,7 +142,7 @@ def overdue_alert_email(practice, smiths, ann, preparer, partner, capture):
 
 def digest_email(practice, smiths, ann, preparer, partner, capture):
     wall_clock.set_now(MON_9)
-    make_pack(practice, name=CLIENT, preparer=preparer)
+    make_pack_due_from_6_nov(practice, name=CLIENT, preparer=preparer)
     with practice_context(practice.pk):
         save_email_choice(preparer, EmailChoice.DIGEST)
         raise_overdue_alerts(practice, MON_9)

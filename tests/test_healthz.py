@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from atlasos import views
-from tests.conftest import needs_redis
+from tests.helpers import needs_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,7 +88,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 @pytest.mark.django_db
 def test_error_pages_are_ours(client, staff):
-    from tests.conftest import sign_in
+    from tests.helpers import sign_in
 
     sign_in(client, staff, reauthenticate=False)
     response = client.get("/clients/00000000-0000-0000-0000-000000000000/")

@@ -20,9 +20,9 @@ from atlasos.mail_failures import MAX_SEND_ATTEMPTS
 from atlasos.tenancy.context import practice_context
 from portal.mail import CLIENT_EMAILS
 from portal.models import PortalEmail
-from tests.conftest import ON_POSTGRES
 from tests.factories.portal import PortalEmailFactory
 from tests.factories.tenancy import PracticeFactory
+from tests.helpers import ON_POSTGRES
 
 needs_postgres = pytest.mark.skipif(
     not ON_POSTGRES, reason="two connections racing for one row need PostgreSQL: set DATABASE_URL"

@@ -21,7 +21,7 @@ from atlasos.tenancy.context import practice_context
 from atlasos.tenancy.models import Practice
 from clients.models import BankAccount, Client, ClientContact, Contact
 from tests.clock import MONTH_DAYS
-from tests.conftest import sign_in
+from tests.helpers import sign_in
 
 User = get_user_model()
 

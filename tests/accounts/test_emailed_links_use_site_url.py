@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.conftest import sign_in
 from tests.factories.clients import ClientContactFactory, ClientFactory, ContactFactory
+from tests.helpers import sign_in
 from tests.portal.mailing import portal_contact
 
 SITE_URL = "https://books.harbour.example"

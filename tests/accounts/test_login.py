@@ -1,8 +1,8 @@
 import pytest
 from django.core import mail
 
-from tests.conftest import sign_in
 from tests.factories.accounts import PASSWORD, UserFactory
+from tests.helpers import sign_in
 
 LOGIN = "/accounts/login/"
 

@@ -1,7 +1,7 @@
 import pytest
 from allauth.mfa.models import Authenticator
 
-from tests.conftest import sign_in
+from tests.helpers import sign_in
 
 
 @pytest.fixture

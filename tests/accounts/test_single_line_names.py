@@ -5,7 +5,7 @@ import pytest
 
 from atlasos.accounts.models import Invitation
 from atlasos.tenancy.context import practice_context
-from tests.conftest import sign_in
+from tests.helpers import sign_in
 
 ONE_LINE = "Keep this on one line (it has a line break)."
 

@@ -10,8 +10,8 @@ from django.test import Client as HttpClient
 from atlasos import clock as wall_clock
 from atlasos.accounts.models import Invitation, Role
 from atlasos.tenancy.context import practice_context
-from tests.conftest import sign_in
 from tests.factories.accounts import UserFactory
+from tests.helpers import sign_in
 
 User = get_user_model()
 

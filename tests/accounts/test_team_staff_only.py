@@ -7,9 +7,9 @@ import pytest
 from django.test import Client as HttpClient
 
 from atlasos.accounts.models import Role
-from tests.conftest import sign_in
 from tests.factories.clients import ClientFactory
 from tests.factories.portal import PortalUserFactory
+from tests.helpers import sign_in
 
 SELECT = re.compile(r'<select name="role"[^>]*>(.*?)</select>', re.S)
 OPTION = re.compile(r'<option value="([^"]*)"')

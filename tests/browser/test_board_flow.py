@@ -11,7 +11,7 @@ from cycle.periods import period_label
 from tasks.models import Pack
 from tests.factories.accounts import PASSWORD
 from tests.factories.clients import ClientFactory
-from tests.tasks.test_pack_page import standard_pack
+from tests.helpers import standard_pack
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"

@@ -11,7 +11,7 @@ from atlasos.tenancy.context import practice_context
 from tasks.models import PackItem
 from tests.factories.accounts import PASSWORD
 from tests.factories.tasks import PackItemFactory
-from tests.tasks.test_calendar import make_pack
+from tests.helpers import make_pack_with_stages_done
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
@@ -35,12 +35,14 @@ def sign_in(page, user) -> None:
 def test_partner_filters_the_calendar_and_ticks_from_the_side_panel(
     page, practice, partner, manager, staff, browser_log
 ):
-    acme = make_pack(practice, "Acme Ltd", "ACME01", preparer=staff, reviewer=partner)
+    acme = make_pack_with_stages_done(
+        practice, "Acme Ltd", "ACME01", preparer=staff, reviewer=partner
+    )
     for title in ["Bank statements received", "Sales invoices received"]:
         PackItemFactory(practice=practice, pack=acme, stage="collect", title=title)
     for stage in ["capture", "review", "deliver"]:
         PackItemFactory(practice=practice, pack=acme, stage=stage, title=f"Acme {stage}")
-    make_pack(
+    make_pack_with_stages_done(
         practice,
         "Baker & Sons",
         "BAKE01",
@@ -48,7 +50,7 @@ def test_partner_filters_the_calendar_and_ticks_from_the_side_panel(
         preparer=staff,
         reviewer=manager,
     )
-    make_pack(
+    make_pack_with_stages_done(
         practice,
         "Cole Trading",
         "COLE01",

@@ -22,8 +22,8 @@ from tests.factories.clients import BankAccountFactory, ClientContactFactory, Cl
 from tests.factories.documents import DocumentFactory
 from tests.factories.portal import PortalAccountFactory, PortalGrantFactory
 from tests.factories.tasks import PackFactory, PackItemFactory
+from tests.helpers import standard_pack
 from tests.portal import samples
-from tests.tasks.test_pack_page import standard_pack
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"

@@ -8,7 +8,7 @@ import pytest
 from atlasos.tenancy.context import practice_context
 from tasks.alerts import raise_overdue_alerts
 from tests.clock import current_date
-from tests.notifications.helpers import make_pack
+from tests.helpers import make_pack_due_from_6_nov
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
@@ -20,10 +20,10 @@ def test_overdue_alert_bell_and_mark_read(page, log_in, practice, staff, manager
     days = {"collect": -3, "capture": 5, "reconcile": 7, "prepare": 9, "review": 11, "deliver": 12}
     late = {f"{stage}_due": today + datetime.timedelta(days=n) for stage, n in days.items()}
     period = (today - datetime.timedelta(days=40)).replace(day=1)
-    make_pack(
+    make_pack_due_from_6_nov(
         practice, "Lighthouse Cafe Ltd", period=period, preparer=staff, reviewer=manager, **late
     )
-    make_pack(
+    make_pack_due_from_6_nov(
         practice, "Harbour Books Ltd", period=period, preparer=staff, reviewer=manager, **late
     )
     with practice_context(practice.pk):

@@ -3,9 +3,9 @@ import pytest
 from atlasos.tenancy.context import practice_context
 from clients.choices import ClientStatus
 from clients.models import BankAccount, Client, ClientContact, Contact
-from tests.conftest import sign_in
 from tests.factories.accounts import UserFactory
 from tests.factories.clients import ClientFactory, ContactFactory
+from tests.helpers import sign_in
 
 VALID = {
     "name": "Acme Widgets Ltd",

@@ -20,7 +20,6 @@ from clients.choices import (
 )
 from clients.models import Client, ClientImport
 from tests.clock import current_date
-from tests.conftest import sign_in
 from tests.factories.clients import (
     ClientContactFactory,
     ClientFactory,
@@ -28,6 +27,7 @@ from tests.factories.clients import (
     ContactFactory,
     TagFactory,
 )
+from tests.helpers import sign_in
 
 EXPORT_URL = reverse("client_export")
 

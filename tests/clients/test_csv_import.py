@@ -15,9 +15,9 @@ from atlasos.tenancy.context import practice_context
 from clients import csv_io, csv_validate
 from clients.choices import AccountingSystem, EntityType, PayrollFrequency, VatFrequency
 from clients.models import Client, ClientContact, ClientImport, ClientTag, Contact, Tag
-from tests.conftest import sign_in
 from tests.factories.accounts import UserFactory
 from tests.factories.clients import ClientFactory, ClientImportFactory, ContactFactory
+from tests.helpers import sign_in
 
 IMPORT_URL = reverse("client_import")
 COLUMNS = csv_io.COLUMN_NAMES

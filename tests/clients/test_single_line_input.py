@@ -9,8 +9,8 @@ from atlasos.tenancy.context import practice_context
 from clients.models import BankAccount, Client, ClientImport, Contact
 from tests.clients.test_client_crud import VALID
 from tests.clients.test_csv_import import make_csv, preview_url, upload
-from tests.conftest import sign_in
 from tests.factories.clients import BankAccountFactory, ClientFactory, ContactFactory
+from tests.helpers import sign_in
 
 ONE_LINE = "Keep this on one line (it has a line break)."
 BROKEN_NAMES = [

@@ -33,9 +33,9 @@ from django.conf import settings
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal.models import PortalEmail, Reminder
-from tests.conftest import ON_POSTGRES
 from tests.factories.clients import ClientFactory
 from tests.factories.tenancy import PracticeFactory
+from tests.helpers import ON_POSTGRES
 from tests.portal.mailing import open_request, portal_contact
 
 pytestmark = [

@@ -24,8 +24,8 @@ from documents.serving import SIGNED_URL_SECONDS
 from documents.store import purge_deleted
 from portal.forms import last_month, period_value
 from tests.clock import current_date
-from tests.conftest import sign_in
 from tests.factories.clients import ClientFactory
+from tests.helpers import sign_in
 from tests.portal import samples
 
 boto3 = pytest.importorskip("boto3")

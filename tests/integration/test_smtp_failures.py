@@ -18,9 +18,9 @@ from atlasos.celery import app as celery_app
 from atlasos.tenancy.context import practice_context
 from portal import mail
 from portal.models import PortalEmail
-from tests.conftest import sign_in
 from tests.factories.accounts import UserFactory
 from tests.factories.clients import ClientFactory
+from tests.helpers import sign_in
 from tests.portal.mailing import open_request, portal_contact
 
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller", reason="needs aiosmtpd")

@@ -23,16 +23,15 @@ from notifications.models import (
 )
 from tasks.alerts import raise_overdue_alerts
 from tests.clock import current_date
-from tests.conftest import sign_in
 from tests.factories.accounts import UserFactory
-from tests.notifications.helpers import MON_9, TUE_10, make_pack
+from tests.helpers import MON_9, TUE_10, make_pack_due_from_6_nov, sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def pack(practice, staff, manager):
-    return make_pack(practice, preparer=staff, reviewer=manager)
+    return make_pack_due_from_6_nov(practice, preparer=staff, reviewer=manager)
 
 
 def run(practice, now):
@@ -85,8 +84,8 @@ def test_several_stages_behind_at_once_give_one_notification_naming_them_all(pra
 
 
 def test_completed_stages_and_complete_packs_are_never_alerted(practice, staff, manager):
-    make_pack(practice, "Collected Ltd", preparer=staff, collect_done_at=MON_9)
-    make_pack(
+    make_pack_due_from_6_nov(practice, "Collected Ltd", preparer=staff, collect_done_at=MON_9)
+    make_pack_due_from_6_nov(
         practice,
         "Delivered Ltd",
         preparer=staff,
@@ -100,10 +99,10 @@ def test_completed_stages_and_complete_packs_are_never_alerted(practice, staff, 
 
 
 def test_recipients_are_deduplicated_and_inactive_members_skipped(practice, partner, manager):
-    make_pack(practice, "Solo Ltd", preparer=partner, reviewer=partner)
+    make_pack_due_from_6_nov(practice, "Solo Ltd", preparer=partner, reviewer=partner)
     gone = UserFactory(practice=practice, role="staff", is_active=False)
-    make_pack(practice, "Leaver Ltd", preparer=gone, reviewer=manager)
-    make_pack(practice, "Nobody Ltd")
+    make_pack_due_from_6_nov(practice, "Leaver Ltd", preparer=gone, reviewer=manager)
+    make_pack_due_from_6_nov(practice, "Nobody Ltd")
     result = run(practice, MON_9)
     assert result.alerts == 3
     assert sorted(n.recipient_id for n in notifications(practice)) == sorted(
@@ -113,7 +112,7 @@ def test_recipients_are_deduplicated_and_inactive_members_skipped(practice, part
 
 
 def test_another_practice_is_not_mixed_in(practice, pack, staff, other_practice, other_partner):
-    theirs = make_pack(other_practice, "Their Client Ltd", preparer=other_partner)
+    theirs = make_pack_due_from_6_nov(other_practice, "Their Client Ltd", preparer=other_partner)
     run(practice, MON_9)
     with unscoped("test: every alert"):
         assert list(OverdueAlert.unscoped_objects.values_list("pack_id", flat=True)) == [pack.pk]
@@ -261,7 +260,7 @@ def test_digest_members_get_one_digest_a_day_and_a_rerun_sends_nothing(
     settings.NOTIFICATION_MESSAGE_ID_DOMAIN = "atlas.example.com"
     with practice_context(practice.pk):
         services.save_email_choice(staff, EmailChoice.DIGEST)
-    second = make_pack(practice, "Bravo Ltd", preparer=staff, reviewer=manager)
+    second = make_pack_due_from_6_nov(practice, "Bravo Ltd", preparer=staff, reviewer=manager)
     run(practice, at(6))
     assert [m.to for m in mail.outbox] == [[manager.email], [manager.email]]
     mail.outbox.clear()
@@ -330,10 +329,10 @@ def test_the_beat_tasks_cover_every_practice(practice, other_practice, staff, ot
     from tasks.tasks import raise_overdue_alerts as beat
 
     long_ago = current_date() - datetime.timedelta(days=40)
-    make_pack(
+    make_pack_due_from_6_nov(
         practice, "Ours Ltd", period=long_ago.replace(day=1), preparer=staff, collect_due=long_ago
     )
-    make_pack(
+    make_pack_due_from_6_nov(
         other_practice,
         "Theirs Ltd",
         period=long_ago.replace(day=1),

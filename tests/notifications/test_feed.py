@@ -11,7 +11,7 @@ from notifications import services
 from notifications.models import CalendarFeed
 from tests.clock import current_date
 from tests.factories.accounts import UserFactory
-from tests.notifications.helpers import make_pack, signed_in
+from tests.helpers import make_pack_due_from_6_nov, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +27,13 @@ def events(response) -> dict:
 
 
 def test_the_feed_has_one_all_day_event_per_stage_i_answer_for(practice, staff, manager):
-    mine = make_pack(practice, "Acme Ltd", short_code="ACME01", preparer=staff, reviewer=manager)
-    reviewing = make_pack(
+    mine = make_pack_due_from_6_nov(
+        practice, "Acme Ltd", short_code="ACME01", preparer=staff, reviewer=manager
+    )
+    reviewing = make_pack_due_from_6_nov(
         practice, "Bravo Ltd", short_code="BRAVO", preparer=manager, reviewer=staff
     )
-    make_pack(practice, "Other Ltd", preparer=manager, reviewer=manager)
+    make_pack_due_from_6_nov(practice, "Other Ltd", preparer=manager, reviewer=manager)
     token = new_feed(practice, staff)
 
     response = signed_in(manager).get(f"/feeds/{token}.ics")  # whoever asks: the token decides
@@ -65,11 +67,11 @@ def test_open_packs_and_the_last_three_months_only(practice, staff):
     old_period = (this_month - datetime.timedelta(days=200)).replace(day=1)
     recent_period = (this_month - datetime.timedelta(days=40)).replace(day=1)
     done = wall_clock.now() - datetime.timedelta(days=1)
-    old_done = make_pack(
+    old_done = make_pack_due_from_6_nov(
         practice, "Old Done Ltd", period=old_period, preparer=staff, completed_at=done
     )
-    old_open = make_pack(practice, "Old Open Ltd", period=old_period, preparer=staff)
-    recent_done = make_pack(
+    old_open = make_pack_due_from_6_nov(practice, "Old Open Ltd", period=old_period, preparer=staff)
+    recent_done = make_pack_due_from_6_nov(
         practice, "Recent Ltd", period=recent_period, preparer=staff, completed_at=done
     )
     token = new_feed(practice, staff)
@@ -83,7 +85,7 @@ def test_open_packs_and_the_last_three_months_only(practice, staff):
 
 
 def test_unknown_revoked_and_inactive_give_404(client, practice, staff):
-    make_pack(practice, preparer=staff)
+    make_pack_due_from_6_nov(practice, preparer=staff)
     assert client.get("/feeds/not-a-real-token.ics").status_code == 404
     token = new_feed(practice, staff)
     assert client.get(f"/feeds/{token}.ics").status_code == 200
@@ -99,7 +101,7 @@ def test_unknown_revoked_and_inactive_give_404(client, practice, staff):
 
 
 def test_create_show_once_regenerate_and_revoke_from_the_settings_page(practice, staff):
-    make_pack(practice, preparer=staff)
+    make_pack_due_from_6_nov(practice, preparer=staff)
     member = signed_in(staff)
     response = member.post("/settings/notifications/calendar-feed/")
     assert response.status_code == 302
@@ -136,7 +138,7 @@ def test_the_feed_runs_a_constant_number_of_queries(
     client, practice, staff, manager, count, django_assert_num_queries
 ):
     for index in range(count):
-        make_pack(practice, f"Client {index} Ltd", preparer=staff, reviewer=manager)
+        make_pack_due_from_6_nov(practice, f"Client {index} Ltd", preparer=staff, reviewer=manager)
     token = new_feed(practice, staff)
     # the feed with its member and practice, then the packs with their clients
     with django_assert_num_queries(2):

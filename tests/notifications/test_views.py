@@ -9,7 +9,7 @@ from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from notifications.models import Notification, NotificationPreference
 from tests.factories.notifications import NotificationFactory
-from tests.notifications.helpers import make_pack, signed_in
+from tests.helpers import make_pack_due_from_6_nov, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +108,7 @@ def test_mark_all_read(practice, staff, manager):
 
 
 def test_open_marks_read_and_goes_to_the_pack(practice, staff):
-    pack = make_pack(practice, preparer=staff)
+    pack = make_pack_due_from_6_nov(practice, preparer=staff)
     (note,) = notes(practice, staff, 1, pack=pack, url=pack.get_absolute_url())
     response = signed_in(staff).post(f"/notifications/{note.code}/open/")
     assert response.status_code == 302 and response["Location"] == f"/packs/{pack.code}/"
@@ -176,9 +176,9 @@ def test_opening_the_pack_page_marks_its_notifications_read(practice, staff, man
     bell, and only the reader's, only that pack's."""
     from atlasos.tenancy.context import practice_context
     from notifications.models import Notification
-    from tests.conftest import sign_in
     from tests.factories.notifications import NotificationFactory
     from tests.factories.tasks import PackFactory
+    from tests.helpers import sign_in
 
     with practice_context(practice.pk):
         pack, other_pack = PackFactory(practice=practice), PackFactory(practice=practice)

@@ -21,9 +21,9 @@ from notifications.models import Notification
 from portal import reminders
 from portal.models import DocumentRequest
 from portal.tasks import send_reminders
-from tests.conftest import sign_in
 from tests.factories.clients import ClientFactory
 from tests.factories.documents import DocumentFactory
+from tests.helpers import sign_in
 from tests.portal.mailing import open_request, portal_contact
 
 EXTREMES = [

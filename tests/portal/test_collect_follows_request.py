@@ -16,11 +16,10 @@ from portal.models import DocumentRequest, RequestItem, RequestItemDocument
 from tasks.models import PackEvent, PackItem
 from templates_engine.models import TaskTemplate
 from templates_engine.standard import STANDARD_NAME
-from tests.conftest import sign_in
 from tests.factories.clients import BankAccountFactory, ClientFactory
 from tests.factories.portal import PortalGrantFactory
+from tests.helpers import sign_in, standard_pack
 from tests.portal import samples
-from tests.tasks.test_pack_page import standard_pack
 
 COLLECT = [
     "Bank statements received",

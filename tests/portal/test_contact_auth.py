@@ -19,7 +19,6 @@ from atlasos.tenancy.context import practice_context
 from portal import portal_accounts
 from portal.models import PortalAccount, PortalEmail, PortalGrant, PortalLink
 from tests.clock import current_date
-from tests.conftest import sign_in
 from tests.factories.accounts import PASSWORD
 from tests.factories.clients import ClientContactFactory, ClientFactory, ContactFactory
 from tests.factories.portal import (
@@ -29,6 +28,7 @@ from tests.factories.portal import (
     PortalGrantFactory,
     RequestItemFactory,
 )
+from tests.helpers import sign_in
 
 User = get_user_model()
 NEW_PASSWORD = "a-long-portal-passphrase-42"

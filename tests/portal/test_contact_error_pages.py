@@ -6,8 +6,8 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from tests.conftest import sign_in
 from tests.factories.clients import ClientFactory
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -16,12 +16,12 @@ from portal.delivery import DeliveryError, acknowledge, publish
 from portal.models import Delivery, DeliveryDocument, PortalEmail
 from tasks.models import Pack, PackItem
 from tasks.services import set_item_done
-from tests.conftest import sign_in
 from tests.factories.accounts import UserFactory
 from tests.factories.clients import ClientContactFactory, ClientFactory
 from tests.factories.documents import DocumentFactory
 from tests.factories.portal import PortalAccountFactory, PortalGrantFactory, PortalUserFactory
 from tests.factories.tasks import PackFactory, PackItemFactory
+from tests.helpers import sign_in
 
 OCTOBER = datetime.date(2026, 10, 1)
 SEPTEMBER = datetime.date(2026, 9, 1)

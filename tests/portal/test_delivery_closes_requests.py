@@ -20,18 +20,17 @@ from portal import reminders
 from portal.delivery import DeliveryError, publish
 from portal.models import Delivery, DocumentRequest, Reminder, RequestItem
 from tasks.models import Pack, PackItem
-from tests.conftest import sign_in
 from tests.factories.clients import ClientFactory
 from tests.factories.documents import DocumentFactory
 from tests.factories.portal import DocumentRequestFactory, RequestItemFactory
 from tests.factories.tasks import PackFactory, PackItemFactory
+from tests.helpers import HTMX, sign_in
 from tests.portal import samples
 from tests.portal.mailing import portal_contact
 
 LONDON = ZoneInfo("Europe/London")
 OCTOBER = datetime.date(2026, 10, 1)
 SEPTEMBER = datetime.date(2026, 9, 1)
-HTMX = {"HX-Request": "true"}
 WARNING = (
     "Receipts and 1 bank statement are still outstanding on Documents for October 2026: "
     "delivering closes the request and stops its reminders."

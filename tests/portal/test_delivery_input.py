@@ -8,10 +8,10 @@ import pytest
 from django.test import Client as HttpClient
 
 from atlasos import clock as wall_clock
-from tests.conftest import sign_in
 from tests.factories.clients import ClientFactory
 from tests.factories.documents import DocumentFactory
 from tests.factories.tasks import PackFactory
+from tests.helpers import sign_in
 from tests.portal.test_delivery import counts, panel
 
 OCTOBER = datetime.date(2026, 10, 1)

@@ -19,7 +19,7 @@ from templates_engine.models import TaskTemplate, TemplateItem
 from templates_engine.standard import STANDARD_NAME
 from tests.factories.clients import ClientFactory
 from tests.factories.templates_engine import TaskTemplateFactory, TemplateItemFactory
-from tests.tasks.test_pack_page import standard_pack
+from tests.helpers import standard_pack
 
 STANDARD_KEYS = {
     "Bank statements received": "bank_statements",

@@ -12,8 +12,8 @@ from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal.models import DocumentRequest, ReminderSettings
 from tests.clock import current_date
-from tests.conftest import sign_in
 from tests.factories.clients import ClientFactory
+from tests.helpers import sign_in
 from tests.portal.mailing import open_request, portal_contact
 
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from atlasos.tenancy.context import practice_context
 from portal.models import DocumentRequest, RequestItem
-from tests.conftest import sign_in
 from tests.factories.clients import ClientFactory
 from tests.factories.portal import DocumentRequestFactory, RequestItemFactory
+from tests.helpers import sign_in
 
 DUE = datetime.date(2026, 11, 6)
 BOUNDS = "Enter a date between 1 January 2000 and 31 December 2036."

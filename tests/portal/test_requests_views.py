@@ -13,11 +13,11 @@ from django.urls import reverse
 from atlasos.tenancy.context import practice_context
 from portal import requests as services
 from portal.models import DocumentRequest, RequestItem
-from tests.conftest import sign_in
 from tests.factories.clients import ClientFactory
 from tests.factories.documents import DocumentFactory
 from tests.factories.portal import DocumentRequestFactory, RequestItemFactory
 from tests.factories.tasks import PackFactory, PackItemFactory
+from tests.helpers import sign_in
 from tests.portal import samples
 
 OCTOBER = datetime.date(2026, 10, 1)

@@ -20,9 +20,9 @@ from portal import requests as services
 from portal.models import DocumentRequest, PortalEmail, Reminder
 from portal.sending import SendRefused, send_request
 from tests.clock import current_date
-from tests.conftest import needs_postgres, sign_in
 from tests.factories.clients import ClientContactFactory, ClientFactory, ContactFactory
 from tests.factories.portal import PortalUserFactory
+from tests.helpers import needs_postgres, sign_in
 from tests.portal.mailing import open_request, parse, portal_contact
 
 NOW = datetime.datetime(2026, 10, 20, 9, 0, tzinfo=datetime.UTC)

@@ -14,13 +14,12 @@ from django.utils import timezone
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from documents.models import Document
-from tests.conftest import sign_in
 from tests.factories.clients import ClientFactory
 from tests.factories.documents import DocumentFactory
+from tests.helpers import HTMX, sign_in
 from tests.portal import samples
 from tests.portal.conftest import stored_files
 
-HTMX = {"HX-Request": "true"}
 OCTOBER = datetime.date(2026, 10, 1)
 SEPTEMBER = datetime.date(2026, 9, 1)
 

@@ -25,7 +25,6 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from atlasos import clock as wall_clock
-from tests.conftest import sign_in
 from tests.factories.clients import ClientFactory
 from tests.factories.documents import DocumentFactory
 from tests.factories.notifications import NotificationFactory
@@ -36,6 +35,7 @@ from tests.factories.portal import (
     RequestItemFactory,
 )
 from tests.factories.tasks import PackFactory, PackItemFactory
+from tests.helpers import sign_in
 from tests.project import source_dirs
 from tests.security import test_portal_isolation as portal_walk
 from tests.security import test_url_isolation as staff_walk

@@ -17,11 +17,11 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from clients.models import Client
-from tests.conftest import sign_in
 from tests.factories import FACTORIES
 from tests.factories.accounts import UserFactory
 from tests.factories.clients import ClientFactory
 from tests.factories.portal import PortalAccountFactory, PortalGrantFactory
+from tests.helpers import sign_in
 from tests.security.routes import walk
 from tests.security.test_url_isolation import METHODS, snapshot
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from atlasos.tenancy.context import unscoped
 from atlasos.tenancy.models import TenantModel
-from tests.conftest import sign_in
 from tests.factories import FACTORIES
 from tests.factories.accounts import UserFactory
+from tests.helpers import sign_in
 from tests.security.routes import walk
 
 ROUTES = walk()

@@ -6,45 +6,30 @@ The board is drawn for Wednesday 25 November 2026 (the week runs Monday 23 to Su
 the current period is October 2026.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from atlasos.tenancy.context import practice_context
-from cycle.stages import STAGES
 from tasks import board
 from tasks.models import Pack
 from tests.factories.clients import ClientFactory
-from tests.factories.tasks import PackFactory, PackItemFactory
+from tests.factories.tasks import PackItemFactory
 from tests.factories.templates_engine import TaskTemplateFactory
-from tests.tasks.test_pack_page import signed_in
+from tests.helpers import ALL_DONE_AT, ALL_DUE_ON, make_pack_all_due_on, signed_in
 
 NOW = datetime(2026, 11, 25, 9, tzinfo=ZoneInfo("Europe/London"))
 TODAY = NOW.date()
 OCTOBER = date(2026, 10, 1)
 SEPTEMBER = date(2026, 9, 1)
 AUGUST = date(2026, 8, 1)
-ON_TIME = date(2026, 11, 30)  # every stage due after today
 LATE = date(2026, 11, 20)  # due before today: overdue while not done
-DONE = datetime(2026, 11, 10, 12, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
 def board_day(clock):
     clock.set(NOW)
-
-
-def make_pack(practice, client=None, period=OCTOBER, *, due=ON_TIME, complete=False, **fields):
-    """A pack with every stage due on ``due``; ``complete`` delivers it."""
-    client = client or ClientFactory(practice=practice)
-    values = {f"{stage}_due": due for stage in STAGES}
-    values.update(current_due=due)
-    if complete:
-        values.update(completed_at=DONE, current_stage="")
-        values.update({f"{stage}_done_at": DONE for stage in STAGES})
-    values.update(fields)
-    return PackFactory(practice=practice, client=client, period=period, **values)
 
 
 def page_of(user, url="/board/") -> str:
@@ -74,9 +59,9 @@ def test_partners_and_managers_open_the_board(partner, manager):
 
 def test_another_practice_sees_only_its_own_packs(practice, other_practice, partner, other_partner):
     for _ in range(3):
-        make_pack(practice, due=LATE)
-    make_pack(practice, complete=True)
-    make_pack(other_practice, complete=True)
+        make_pack_all_due_on(practice, due=LATE)
+    make_pack_all_due_on(practice, complete=True)
+    make_pack_all_due_on(other_practice, complete=True)
     own = page_of(partner)
     assert "<strong>25%</strong> — 1 of 4 clients delivered for October 2026" in own
     assert "3 open packs by current stage, 3 overdue." in own
@@ -106,16 +91,16 @@ def completion(practice, other_practice):
     everything: not counted."""
     c1, c2, c3, c4 = (ClientFactory(practice=practice, name=f"Client C{n}") for n in range(1, 5))
     second = TaskTemplateFactory(practice=practice, name="VAT return")
-    make_pack(practice, c1, complete=True)
-    make_pack(practice, c2, complete=True)
-    make_pack(practice, c2, template=second)
-    make_pack(practice, c3)
-    make_pack(practice, c4, complete=True)
-    make_pack(practice, c1, SEPTEMBER, complete=True)
-    make_pack(practice, c2, SEPTEMBER, complete=True)
-    make_pack(practice, c1, AUGUST)
+    make_pack_all_due_on(practice, c1, complete=True)
+    make_pack_all_due_on(practice, c2, complete=True)
+    make_pack_all_due_on(practice, c2, template=second)
+    make_pack_all_due_on(practice, c3)
+    make_pack_all_due_on(practice, c4, complete=True)
+    make_pack_all_due_on(practice, c1, SEPTEMBER, complete=True)
+    make_pack_all_due_on(practice, c2, SEPTEMBER, complete=True)
+    make_pack_all_due_on(practice, c1, AUGUST)
     for _ in range(3):
-        make_pack(other_practice, complete=True)
+        make_pack_all_due_on(other_practice, complete=True)
 
 
 def test_completion_rate_for_the_current_period_and_the_six_before(in_practice, completion):
@@ -167,22 +152,24 @@ def workload(practice, partner, manager, staff):
     3. Priya prepares and reviews; overdue (counts once in her overdue).
     4. Tom's delivered pack: not counted. 5. A pack with nobody assigned: counted nowhere.
     Also: Tom's item due this week in a delivered pack is not counted."""
-    make_pack(practice, due=LATE, preparer=staff, reviewer=manager)
-    week = make_pack(
+    make_pack_all_due_on(practice, due=LATE, preparer=staff, reviewer=manager)
+    week = make_pack_all_due_on(
         practice,
         preparer=staff,
         reviewer=partner,
         collect_due=date(2026, 11, 27),
         review_due=date(2026, 11, 27),
     )
-    for done in (None, None, DONE):
+    for done in (None, None, ALL_DONE_AT):
         PackItemFactory(practice=practice, pack=week, stage="collect", done_at=done)
     PackItemFactory(practice=practice, pack=week, stage="review")
     PackItemFactory(practice=practice, pack=week, stage="prepare")
-    make_pack(practice, due=LATE, preparer=manager, reviewer=manager)
-    delivered = make_pack(practice, complete=True, preparer=staff, collect_due=date(2026, 11, 27))
+    make_pack_all_due_on(practice, due=LATE, preparer=manager, reviewer=manager)
+    delivered = make_pack_all_due_on(
+        practice, complete=True, preparer=staff, collect_due=date(2026, 11, 27)
+    )
     PackItemFactory(practice=practice, pack=delivered, stage="collect")
-    make_pack(practice, due=LATE)
+    make_pack_all_due_on(practice, due=LATE)
 
 
 def test_workload_per_team_member(practice, partner, manager, staff, workload):
@@ -221,34 +208,34 @@ def overdue(practice, staff, manager):
     Alpha   collect done, reconcile due Wed 18 Nov (Priya) — 5 working days behind
     Charlie collect done, capture due Mon 23 Nov (nobody)  — 2 working days behind
     Delta   on time."""
-    make_pack(
+    make_pack_all_due_on(
         practice,
         ClientFactory(practice=practice, name="Bravo Ltd"),
         due=LATE,
         collect_due=date(2026, 11, 13),
         preparer=staff,
     )
-    make_pack(
+    make_pack_all_due_on(
         practice,
         ClientFactory(practice=practice, name="Alpha Ltd"),
         due=LATE,
-        collect_done_at=DONE,
-        capture_done_at=DONE,
+        collect_done_at=ALL_DONE_AT,
+        capture_done_at=ALL_DONE_AT,
         collect_due=date(2026, 11, 6),
         capture_due=date(2026, 11, 6),
         reconcile_due=date(2026, 11, 18),
         current_stage="reconcile",
         preparer=manager,
     )
-    make_pack(
+    make_pack_all_due_on(
         practice,
         ClientFactory(practice=practice, name="Charlie Ltd"),
-        collect_done_at=DONE,
+        collect_done_at=ALL_DONE_AT,
         collect_due=date(2026, 11, 6),
         capture_due=date(2026, 11, 23),
         current_stage="capture",
     )
-    make_pack(practice, ClientFactory(practice=practice, name="Delta Ltd"))
+    make_pack_all_due_on(practice, ClientFactory(practice=practice, name="Delta Ltd"))
 
 
 def names_in(page: str) -> list[str]:
@@ -305,7 +292,7 @@ def test_sort_links_keep_the_filters_and_flip_the_direction(partner, staff, over
 def test_overdue_list_is_paginated_by_50(practice, partner):
     template = TaskTemplateFactory(practice=practice)
     for n in range(55):
-        make_pack(
+        make_pack_all_due_on(
             practice,
             ClientFactory(practice=practice, name=f"Late {n:02d} Ltd"),
             due=LATE,
@@ -374,11 +361,11 @@ def build(practice, people, n: int):
     for i in range(n):
         client = ClientFactory(practice=practice)
         for period in (SEPTEMBER, OCTOBER):
-            pack = make_pack(
+            pack = make_pack_all_due_on(
                 practice,
                 client,
                 period,
-                due=LATE if i % 2 else ON_TIME,
+                due=LATE if i % 2 else ALL_DUE_ON,
                 complete=period == SEPTEMBER,
                 template=template,
                 preparer=people[i % len(people)],

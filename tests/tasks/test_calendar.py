@@ -11,24 +11,20 @@ from django.test import Client as HttpClient
 from atlasos.tenancy.context import practice_context
 from cycle.stages import STAGES
 from tasks.models import Pack, PackEvent
-from tests.conftest import sign_in
 from tests.factories.accounts import UserFactory
-from tests.factories.clients import ClientFactory
-from tests.factories.tasks import PackFactory, PackItemFactory
+from tests.factories.tasks import PackItemFactory
 from tests.factories.templates_engine import TaskTemplateFactory
+from tests.helpers import (
+    HTMX,
+    STAGE_DUES,
+    STAGES_DONE_AT,
+    make_pack_with_stages_done,
+    reload,
+    signed_in,
+)
 
-HTMX = {"HX-Request": "true"}
 # Thursday 12 November 2026 in a practice in England.
 TODAY = date(2026, 11, 12)
-DONE_AT = datetime(2026, 11, 5, 10, tzinfo=UTC)
-DUES = {
-    "collect": date(2026, 11, 6),
-    "capture": date(2026, 11, 11),
-    "reconcile": date(2026, 11, 13),
-    "prepare": date(2026, 11, 17),
-    "review": date(2026, 11, 19),
-    "deliver": date(2026, 11, 20),
-}
 
 
 @pytest.fixture(autouse=True)
@@ -36,50 +32,6 @@ def today(clock):
     """The calendar's today is Thursday 12 November 2026."""
     clock.set(datetime(2026, 11, 12, 10, tzinfo=UTC))
     return TODAY
-
-
-def signed_in(user) -> HttpClient:
-    return sign_in(HttpClient(), user)
-
-
-def reload(obj):
-    with practice_context(obj.practice_id):
-        return type(obj).objects.get(pk=obj.pk)
-
-
-def make_pack(
-    practice,
-    name,
-    short_code="",
-    *,
-    completed=(),
-    delivered=False,
-    dues=None,
-    period=date(2026, 10, 1),
-    **fields,
-) -> Pack:
-    """A pack with the given stages complete (and the pack delivered if ``delivered``)."""
-    dues = dues or DUES
-    client = ClientFactory(
-        practice=practice,
-        name=name,
-        short_code=short_code or name.upper().replace(" ", "")[:6],
-        entity_type=fields.pop("entity_type", "limited_company"),
-    )
-    done = set(STAGES) if delivered else set(completed)
-    current = "" if delivered else next(s for s in STAGES if s not in done)
-    return PackFactory(
-        practice=practice,
-        client=client,
-        period=period,
-        **{f"{stage}_due": dues[stage] for stage in STAGES},
-        **{f"{stage}_done_at": DONE_AT for stage in done},
-        started_at=DONE_AT if done else None,
-        completed_at=DONE_AT if delivered else None,
-        current_stage=current,
-        current_due=dues[current] if current else None,
-        **fields,
-    )
 
 
 @pytest.fixture
@@ -90,10 +42,10 @@ def cast(practice, partner, manager, staff):
     monthly = TaskTemplateFactory(practice=practice, name="Monthly bookkeeping")
     payroll = TaskTemplateFactory(practice=practice, name="Payroll")
     return {
-        "acme": make_pack(
+        "acme": make_pack_with_stages_done(
             practice, "Acme Ltd", "ACME01", preparer=staff, reviewer=partner, template=monthly
         ),
-        "baker": make_pack(
+        "baker": make_pack_with_stages_done(
             practice,
             "Baker & Sons",
             "BAKE01",
@@ -103,7 +55,7 @@ def cast(practice, partner, manager, staff):
             reviewer=manager,
             template=monthly,
         ),
-        "cole": make_pack(
+        "cole": make_pack_with_stages_done(
             practice,
             "Cole Trading",
             "COLE01",
@@ -112,7 +64,7 @@ def cast(practice, partner, manager, staff):
             reviewer=partner,
             template=payroll,
         ),
-        "dee": make_pack(
+        "dee": make_pack_with_stages_done(
             practice,
             "Dee Sole",
             "DEE01",
@@ -222,9 +174,9 @@ def test_month_grid_shows_each_stage_target_on_its_day_with_counts(cast, partner
 
 def test_a_busy_day_lists_four_overdue_first_and_links_to_the_rest(practice, partner):
     for name in ["Able", "Brook", "Crest", "Dale"]:
-        make_pack(practice, f"{name} Ltd", completed=("collect",))
-    make_pack(practice, "Yew Ltd", "YEW01")  # collect overdue
-    make_pack(practice, "Zinc Ltd", "ZINC01")  # collect overdue
+        make_pack_with_stages_done(practice, f"{name} Ltd", completed=("collect",))
+    make_pack_with_stages_done(practice, "Yew Ltd", "YEW01")  # collect overdue
+    make_pack_with_stages_done(practice, "Zinc Ltd", "ZINC01")  # collect overdue
     page = get(partner, "/calendar/?month=2026-11&entity_type=limited_company")
     cell = day_cell(page, "2026-11-06")
     assert "<strong>6 due</strong>" in cell and "2 overdue" in cell and "4 done" in cell
@@ -352,7 +304,7 @@ def test_day_list_shows_every_target_of_the_day(cast, partner):
 def test_day_list_is_paginated_by_50(practice, partner):
     template = TaskTemplateFactory(practice=practice)
     for n in range(51):
-        make_pack(practice, f"Client {n:03d}", f"C{n:03d}", template=template)
+        make_pack_with_stages_done(practice, f"Client {n:03d}", f"C{n:03d}", template=template)
     first = get(partner, "/calendar/?day=2026-11-06")
     assert "Page 1 of 2" in first and "Showing 1–50 of 51" in first
     assert "Client 000" in first and "Client 049" in first and "Client 050" not in first
@@ -438,13 +390,13 @@ def test_rows_layout_shows_each_stage_state(cast, partner):
 
 
 def test_rows_layout_takes_packs_with_a_target_in_the_month(practice, partner):
-    make_pack(practice, "November Ltd")
-    make_pack(
+    make_pack_with_stages_done(practice, "November Ltd")
+    make_pack_with_stages_done(
         practice,
         "Straddle Ltd",
-        dues={**DUES, "collect": date(2026, 10, 30), "capture": date(2026, 10, 31)},
+        dues={**STAGE_DUES, "collect": date(2026, 10, 30), "capture": date(2026, 10, 31)},
     )
-    make_pack(
+    make_pack_with_stages_done(
         practice,
         "January Ltd",
         period=date(2026, 12, 1),
@@ -458,7 +410,7 @@ def test_rows_layout_takes_packs_with_a_target_in_the_month(practice, partner):
 
 def test_rows_layout_is_paginated_by_50_in_client_order(practice, partner):
     for n in reversed(range(51)):
-        make_pack(practice, f"Client {n:03d}", f"C{n:03d}")
+        make_pack_with_stages_done(practice, f"Client {n:03d}", f"C{n:03d}")
     first = get(partner, "/calendar/?month=2026-11&layout=rows")
     assert "Page 1 of 2" in first and first.count('<th scope="row"') == 50
     assert first.index("Client 000") < first.index("Client 001") < first.index("Client 049")
@@ -628,7 +580,7 @@ def practice_of_size(request, practice, partner, manager, staff):
     packs = []
     for n in range(request.param):
         completed = STAGES[: n % 7]
-        pack = make_pack(
+        pack = make_pack_with_stages_done(
             practice,
             f"Client {n:03d}",
             f"C{n:03d}",
@@ -688,10 +640,14 @@ def test_deliver_counts_done_only_once_the_pack_is_complete(practice, partner):
     """Deliver items ticked but the pack not complete: the deliver target is still overdue; a
     delivered pack's stages are all done, even one never ticked."""
     late = {stage: date(2026, 11, 2 + n) for n, stage in enumerate(STAGES)}  # all before today
-    waiting = make_pack(practice, "Waiting Ltd", "WAIT01", dues=late, completed=STAGES[:5])
-    delivered = make_pack(practice, "Sent Ltd", "SENT01", dues=late, delivered=True)
+    waiting = make_pack_with_stages_done(
+        practice, "Waiting Ltd", "WAIT01", dues=late, completed=STAGES[:5]
+    )
+    delivered = make_pack_with_stages_done(
+        practice, "Sent Ltd", "SENT01", dues=late, delivered=True
+    )
     with practice_context(practice.pk):
-        Pack.objects.filter(pk=waiting.pk).update(deliver_done_at=DONE_AT)
+        Pack.objects.filter(pk=waiting.pk).update(deliver_done_at=STAGES_DONE_AT)
         Pack.objects.filter(pk=delivered.pk).update(capture_done_at=None)
     page = get(partner, "/calendar/?month=2026-11")
     assert "12 stage targets this month, 1 overdue, 11 done" in page

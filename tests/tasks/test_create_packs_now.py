@@ -5,7 +5,7 @@ from tasks.models import Pack
 from templates_engine.models import ClientTemplate, TaskTemplate
 from templates_engine.standard import STANDARD_NAME
 from tests.factories.clients import ClientFactory
-from tests.tasks.test_pack_page import signed_in
+from tests.helpers import signed_in
 
 
 def assign_standard_template(practice, count):

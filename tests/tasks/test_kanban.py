@@ -13,7 +13,7 @@ from cycle.stages import STAGES
 from tests.factories.clients import ClientFactory
 from tests.factories.tasks import PackFactory
 from tests.factories.templates_engine import TaskTemplateFactory
-from tests.tasks.test_pack_page import signed_in
+from tests.helpers import signed_in
 
 NOW = datetime(2026, 11, 25, 9, tzinfo=ZoneInfo("Europe/London"))
 OCTOBER = date(2026, 10, 1)
@@ -188,7 +188,7 @@ def test_kanban_query_count_does_not_grow(
 
 
 def test_the_top_bar_board_link_opens_what_each_role_may_see(client, partner, staff):
-    from tests.conftest import sign_in
+    from tests.helpers import sign_in
 
     sign_in(client, staff)
     page = client.get("/my-work/").content.decode()

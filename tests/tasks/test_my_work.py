@@ -8,7 +8,7 @@ from atlasos import clock as wall_clock
 from tests.factories.clients import ClientFactory
 from tests.factories.tasks import PackFactory, PackItemFactory
 from tests.factories.templates_engine import TaskTemplateFactory
-from tests.tasks.test_pack_page import signed_in
+from tests.helpers import signed_in
 
 OCTOBER = date(2026, 10, 1)
 

@@ -6,11 +6,9 @@ import pytest
 from django.test import Client as HttpClient
 
 from atlasos.tenancy.context import practice_context
-from tasks.models import PackEvent, PackItem
-from tests.conftest import sign_in
+from tasks.models import PackEvent
 from tests.factories.tasks import PackFactory, PackItemFactory
-
-HTMX = {"HX-Request": "true"}
+from tests.helpers import HTMX, reload, sign_in
 
 
 @pytest.fixture
@@ -22,11 +20,6 @@ def item(practice):
 @pytest.fixture
 def http(staff):
     return sign_in(HttpClient(), staff)
-
-
-def reload(item) -> PackItem:
-    with practice_context(item.practice_id):
-        return PackItem.objects.get(pk=item.pk)
 
 
 def note_events(item) -> int:

@@ -5,81 +5,27 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client as HttpClient
 from django.utils import timezone
 
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from cycle.stages import STAGES
-from tasks.models import Pack, PackEvent, PackItem
-from tasks.recurrence import ensure_packs
+from tasks.models import Pack, PackEvent
 from tasks.services import auto_tick
-from templates_engine.models import ClientTemplate, TaskTemplate
 from templates_engine.standard import STANDARD_NAME
-from tests.conftest import sign_in
 from tests.factories.accounts import UserFactory
 from tests.factories.clients import ClientFactory
 from tests.factories.tasks import PackEventFactory, PackFactory, PackItemFactory
+from tests.helpers import HTMX, reload, signed_in, standard_pack
+from tests.tasks.helpers import items, tick, tick_stage
 
 LONDON = ZoneInfo("Europe/London")
-# On 25 November 2026 the October pack exists; its stages are due 6, 11, 13, 17, 19 and
-# 20 November (working days 5, 8, 10, 12, 14 and 15), all before today's real date.
-NOW = datetime(2026, 11, 25, 9, tzinfo=LONDON)
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture(autouse=True)
 def the_day_after(clock):
     """The pages are read on 26 November 2026, after every stage of the October pack fell due."""
     clock.set(datetime(2026, 11, 26, 10, tzinfo=LONDON))
-
-
-# --- helpers, shared with the other pack view tests -------------------------------------------
-
-
-def standard_pack(practice, client, now=NOW) -> Pack:
-    """The client's pack for the period due at ``now``, on the practice's standard template,
-    created by the recurrence job as in production."""
-    with practice_context(practice.pk):
-        template = TaskTemplate.objects.get(name=STANDARD_NAME)
-        ClientTemplate.objects.get_or_create(client=client, template=template)
-        ensure_packs(practice, now, client_ids=[client.pk])
-        return (
-            Pack.objects.select_related("client", "template")
-            .filter(client=client, template=template)
-            .latest("period")
-        )
-
-
-def items(pack, stage, *, mandatory=None) -> list[PackItem]:
-    with practice_context(pack.practice_id):
-        queryset = PackItem.objects.filter(pack=pack, stage=stage)
-        if mandatory is not None:
-            queryset = queryset.filter(mandatory=mandatory)
-        return list(queryset.select_related("done_by"))
-
-
-def reload(obj):
-    with practice_context(obj.practice_id):
-        return type(obj).objects.get(pk=obj.pk)
-
-
-def tick(http, item, done=True, htmx=False):
-    return http.post(
-        f"/pack-items/{item.code}/tick/",
-        {"done": "1" if done else "0"},
-        headers=HTMX if htmx else {},
-    )
-
-
-def tick_stage(http, pack, stage):
-    for item in items(pack, stage, mandatory=True):
-        assert tick(http, item).status_code == 302
-    return reload(pack)
-
-
-def signed_in(user) -> HttpClient:
-    return sign_in(HttpClient(), user)
 
 
 # --- fixtures ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from tasks.models import PackEvent
 from tests.factories.accounts import UserFactory
 from tests.factories.clients import ClientFactory
 from tests.factories.tasks import PackFactory
-from tests.tasks.test_pack_page import reload, signed_in, standard_pack
+from tests.helpers import reload, signed_in, standard_pack
 
 
 def last_message(response) -> str:

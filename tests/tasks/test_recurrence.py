@@ -19,9 +19,9 @@ from templates_engine.models import (
     TaskTemplate,
 )
 from templates_engine.standard import STANDARD_ITEMS, STANDARD_NAME
-from tests.conftest import needs_postgres
 from tests.factories.clients import ClientFactory
 from tests.factories.tenancy import PracticeFactory
+from tests.helpers import needs_postgres
 
 LONDON = ZoneInfo("Europe/London")
 

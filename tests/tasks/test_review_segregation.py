@@ -9,7 +9,8 @@ import pytest
 from atlasos.tenancy.context import practice_context
 from tasks.models import PackEvent
 from tests.factories.clients import ClientFactory
-from tests.tasks.test_pack_page import items, reload, signed_in, standard_pack, tick, tick_stage
+from tests.helpers import reload, signed_in, standard_pack
+from tests.tasks.helpers import items, tick, tick_stage
 
 PREPARATION = ["collect", "capture", "reconcile", "prepare"]
 

@@ -8,9 +8,9 @@ from django.test import Client as HttpClient
 
 from atlasos.accounts.models import Role
 from atlasos.tenancy.context import practice_context
-from tests.conftest import sign_in
 from tests.factories.accounts import UserFactory
 from tests.factories.templates_engine import TaskTemplateFactory, TemplateItemFactory
+from tests.helpers import sign_in
 
 LONDON = ZoneInfo("Europe/London")
 HTMX = {"HX-Request": "true"}

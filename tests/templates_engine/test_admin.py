@@ -4,9 +4,9 @@ from django.test import Client as HttpClient
 
 from atlasos.tenancy.context import practice_context
 from templates_engine.models import TaskTemplate
-from tests.conftest import sign_in
 from tests.factories.accounts import UserFactory
 from tests.factories.templates_engine import ClientExtraItemFactory, ClientTemplateFactory
+from tests.helpers import sign_in
 
 
 def test_platform_admin_sees_templates_and_client_customisation(practice, other_practice):

@@ -1,5 +1,5 @@
 def test_new_template_form_starts_from_the_standard_due_days(client, manager):
-    from tests.conftest import sign_in
+    from tests.helpers import sign_in
 
     sign_in(client, manager)
     page = client.get("/settings/templates/new/").content.decode()

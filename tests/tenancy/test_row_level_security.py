@@ -7,8 +7,8 @@ from django.db.utils import DatabaseError
 
 from atlasos.tenancy.context import practice_context, unscoped
 from atlasos.tenancy.models import TenantModel
-from tests.conftest import needs_postgres
 from tests.factories import FACTORIES
+from tests.helpers import needs_postgres
 
 pytestmark = [needs_postgres, pytest.mark.postgres]
 
