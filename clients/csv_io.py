@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from atlasos.accounts.models import REVIEWER_ROLES
+from atlasos.refusals import Refusal
 from clients.choices import AccountingSystem, EntityType, PayrollFrequency, VatFrequency
 
 DELIMITERS = ",;\t"
@@ -96,12 +97,8 @@ COLUMN_NAMES = [column.name for column in COLUMNS]
 REQUIRED_COLUMNS = [column.name for column in COLUMNS if column.required]
 
 
-class CsvFileError(Exception):
+class CsvFileError(Refusal):
     """The file as a whole cannot be read: nothing in it is imported."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

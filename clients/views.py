@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from atlasos.accounts.decorators import manager_required, staff_required
+from atlasos.htmx import is_fragment_request
 from clients import services
 from clients.access import (
     access_bank_account,
@@ -50,7 +51,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     }
     # A live search swaps the results (and, out of band, the count and the export link); a
     # history restore or a boosted link needs the whole page.
-    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+    if is_fragment_request(request):
         context["oob"] = True
         return render(request, "clients/client_list.html#results", context)
     return render(request, "clients/client_list.html", context)

@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from atlasos import clock
+from atlasos.refusals import Refusal
 from documents.extensions import why_held, without_held
 from documents.models import Document, Source
 from documents.uploads import ValidatedUpload, validate_upload
@@ -22,10 +23,8 @@ logger = logging.getLogger(__name__)
 KEEP_DELETED = datetime.timedelta(days=30)
 
 
-class DocumentError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class DocumentError(Refusal):
+    """The rules refuse it; ``message`` says why."""
 
 
 def key_prefix(practice_id: int) -> str:

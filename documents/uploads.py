@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import magic
 from django.conf import settings
 
+from atlasos.refusals import Refusal
+
 SNIFF_BYTES = 8 * 1024
 MAX_NAME_LENGTH = 150
 CHUNK = 64 * 1024
@@ -98,10 +100,8 @@ OFX_XML = re.compile(rb"<\?OFX\b|<OFX>", re.IGNORECASE)
 HTML_MARKERS = re.compile(rb"<\s*(html|script|svg|body|iframe|!doctype\s+html)\b", re.IGNORECASE)
 
 
-class UploadRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class UploadRefused(Refusal):
+    """The rules refuse it; ``message`` says why."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from atlasos import clock
 from atlasos.accounts.decorators import staff_required
+from atlasos.htmx import is_fragment_request
 from clients.access import access_client
 from clients.views import client_tab_context
 from cycle.periods import period_label
@@ -101,7 +102,7 @@ def client_documents(request: HttpRequest, code) -> HttpResponse:
         query=query.urlencode(),
         upload_form=upload_form,
     )
-    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+    if is_fragment_request(request):
         return render(request, "documents/client_documents.html#results", context)
     return render(request, "documents/client_documents.html", context, status=200)
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from atlasos import clock
+from atlasos.refusals import Refusal
 from cycle.periods import next_period
 from documents.models import DocType, Document, Source
 from portal.closing import Outstanding, outstanding
@@ -31,10 +32,8 @@ CONFIRM_LABEL = "Deliver with documents outstanding"
 FINAL_TYPES = (DocType.MANAGEMENT_ACCOUNTS,)
 
 
-class DeliveryError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class DeliveryError(Refusal):
+    """The rules refuse it; ``message`` says why."""
 
 
 def delivered_in(document) -> str | None:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from atlasos import clock
 from atlasos.accounts.models import NO_ROLE, hash_token
 from atlasos.accounts.sign_in_addresses import AddressUnavailable, holder_in_practice
+from atlasos.refusals import Refusal
 from atlasos.tenancy.context import practice_context, unscoped
 from clients.models import ClientContact
 from portal import mail
@@ -33,12 +34,8 @@ SIGN_IN_LINK_LIFETIME = datetime.timedelta(minutes=20)
 SIGN_IN_LINKS_PER_HOUR = 5
 
 
-class PortalAccessError(ValueError):
+class PortalAccessError(Refusal):
     """A portal access change that cannot be made; ``message`` says why, for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class LinkError(PortalAccessError):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 
 from atlasos import clock
+from atlasos.refusals import Refusal
 from clients.choices import PayrollFrequency
 from clients.models import BankAccount, Client
 from documents.models import DocType, Document, Source
@@ -40,10 +41,8 @@ COVERS_BY_TYPE = {
 SATISFIED = Q(items__received_at__isnull=False) | Q(items__marked_at__isnull=False)
 
 
-class RequestError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class RequestError(Refusal):
+    """The rules refuse it; ``message`` says why."""
 
 
 def with_progress(queryset):

@@ -19,16 +19,15 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from atlasos import clock
+from atlasos.refusals import Refusal
 from portal import mail
 from portal.models import DocumentRequest, PortalEmail, RequestItem, RequestStatus
 
 RESEND_AFTER = datetime.timedelta(minutes=2)
 
 
-class SendRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class SendRefused(Refusal):
+    """The rules refuse it; ``message`` says why."""
 
 
 class AlreadySent(SendRefused):

@@ -3,12 +3,13 @@
 from django.db import transaction
 
 from atlasos import clock
+from atlasos.refusals import Refusal
 from cycle.stages import PREPARATION_STAGES, Stage
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.progress import refresh_progress
 
 
-class TickRefused(Exception):
+class TickRefused(Refusal):
     """The rules of the cycle do not allow this user to tick (or untick) this item."""
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from atlasos.accounts.decorators import manager_required, staff_required
+from atlasos.htmx import is_fragment_request
 from cycle.clock import Clock
 from cycle.stages import STAGES, Stage
 from cycle.status import days_behind
@@ -23,14 +24,6 @@ OVERDUE_PAGE_SIZE = 50
 
 def _clock(request: HttpRequest) -> Clock:
     return Clock.for_practice(request.user.practice)
-
-
-def _partial(request: HttpRequest) -> bool:
-    """An htmx request for the results only (a history restore or boosted link wants the
-    whole page)."""
-    return bool(
-        request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
-    )
 
 
 def _page_number(value, default: int = 1) -> int:
@@ -109,7 +102,7 @@ def board_view(request: HttpRequest) -> HttpResponse:
         "query": form.querystring(sort=sort if sort != board.DEFAULT_OVERDUE_SORT else ""),
         "filters_query": form.querystring(),
     }
-    if _partial(request):
+    if is_fragment_request(request):
         return render(request, "tasks/board.html#results", context)
     return render(request, "tasks/board.html", context)
 
@@ -184,6 +177,6 @@ def kanban_view(request: HttpRequest) -> HttpResponse:
         "open_total": sum(load.open for load in loads.values()),
         "filters_query": form.querystring(),
     }
-    if _partial(request):
+    if is_fragment_request(request):
         return render(request, "tasks/kanban.html#results", context)
     return render(request, "tasks/kanban.html", context)

@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from atlasos.accounts.decorators import staff_required
+from atlasos.htmx import is_fragment_request
 from atlasos.redirects import local_url
 from cycle.clock import Clock
 from cycle.stages import STAGES, Stage
@@ -175,7 +176,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     except MonthOutOfRange as error:
         return _out_of_range(request, error)
     htmx = request.htmx
-    if htmx and not htmx.boosted and not htmx.history_restore_request:
+    if is_fragment_request(request):
         context["oob"] = True
         response = render(request, "tasks/calendar.html#results", context)
         if htmx.trigger == FILTERS_FORM_ID:
@@ -211,7 +212,7 @@ def pack_panel(request: HttpRequest, code) -> HttpResponse:
     """The pack in the calendar's side panel: for htmx the panel alone; for a plain visit the
     calendar page (the month, layout and filters of the query string) with the panel open."""
     pack = access_pack(request, code)
-    if request.htmx and not request.htmx.boosted:
+    if is_fragment_request(request):
         back = _calendar_url(request, request.htmx.current_url_abs_path or "")
         return render(request, "tasks/_pack_panel.html", _panel_context(request, pack, back=back))
     query = request.GET.urlencode()
