@@ -87,8 +87,10 @@ class Document(TenantModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["client", "-created_at"], name="portal_doc_client_created"),
-            models.Index(fields=["deleted_at"], name="portal_doc_deleted_at"),
+            models.Index(
+                fields=["practice", "client", "-created_at"], name="document_practice_client_new"
+            ),
+            models.Index(fields=["practice", "deleted_at"], name="document_practice_deleted"),
         ]
 
     def __str__(self) -> str:

@@ -152,9 +152,9 @@ class Notification(TenantModel):
         constraints = [
             # One notification per person per alert, whatever runs the job.
             models.UniqueConstraint(
-                fields=["alert", "recipient"],
+                fields=["practice", "alert", "recipient"],
                 condition=Q(alert__isnull=False),
-                name="notification_alert_recipient_uniq",
+                name="notification_practice_alert_recipient_uniq",
             )
         ]
         indexes = [

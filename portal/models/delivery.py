@@ -48,6 +48,6 @@ class DeliveryDocument(TenantModel):
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["delivery", "document"], name="portal_delivery_doc_once"
+                fields=["practice", "delivery", "document"], name="portal_delivery_doc_once_uniq"
             ),
         ]

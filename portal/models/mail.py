@@ -77,7 +77,11 @@ class PortalEmail(TenantModel):
                 name="portal_email_one_reminder_a_day",
             ),
         ]
-        indexes = [models.Index(fields=["state", "claimed_at"], name="portal_email_state")]
+        indexes = [
+            models.Index(
+                fields=["practice", "state", "claimed_at"], name="portal_email_practice_state"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.to_address}"

@@ -67,7 +67,9 @@ class DocumentRequest(TenantModel):
                 name="portal_request_one_per_pack",
             ),
         ]
-        indexes = [models.Index(fields=["client", "-due"], name="portal_request_client_due")]
+        indexes = [
+            models.Index(fields=["practice", "client", "-due"], name="portal_request_practice_due")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -125,7 +127,11 @@ class RequestItem(TenantModel):
 
     class Meta:
         ordering = ["position", "pk"]
-        indexes = [models.Index(fields=["request", "position"], name="portal_reqitem_request_pos")]
+        indexes = [
+            models.Index(
+                fields=["practice", "request", "position"], name="portal_reqitem_practice_pos"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -164,5 +170,7 @@ class RequestItemDocument(TenantModel):
     class Meta:
         ordering = ["linked_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "document"], name="portal_item_document_once"),
+            models.UniqueConstraint(
+                fields=["practice", "item", "document"], name="portal_item_document_once_uniq"
+            ),
         ]
