@@ -81,7 +81,8 @@ def reload(obj):
 
 
 def project_forms() -> list[type[forms.BaseForm]]:
-    """Every form class of the project's packages (third-party forms are left out)."""
+    """Every form class of the project's packages (third-party forms, allauth's, are checked by
+    their authors)."""
     get_resolver().url_patterns  # noqa: B018 - importing every view imports every form
     found, queue = [], [forms.BaseForm]
     while queue:

@@ -4,26 +4,13 @@
 
 from django import forms
 from django.conf import settings
-from django.urls import get_resolver
 
 from atlasos.form_fields import BoundedDateField, MultiLineField, SingleLineField
-from tests.project import project_packages
+from tests.helpers import project_forms
 
-# Packages whose forms are ours (third-party forms, allauth's, are checked by their authors).
 # CharFields that carry no free text: an email address has its own validator; a password is
 # never shown, mailed or stored as typed.
 OTHER_TEXT = (forms.EmailField, forms.URLField, forms.SlugField, forms.UUIDField)
-
-
-def project_forms() -> list[type[forms.BaseForm]]:
-    get_resolver().url_patterns  # noqa: B018 - importing every view imports every form
-    found, queue = [], [forms.BaseForm]
-    while queue:
-        cls = queue.pop()
-        queue.extend(cls.__subclasses__())
-        if cls.__module__.split(".")[0] in project_packages():
-            found.append(cls)
-    return found
 
 
 def plain_fields(form: type[forms.BaseForm]) -> list[str]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import open_page, submit_sign_in
 from tests.factories.accounts import PASSWORD
 
 try:
@@ -32,26 +33,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# Short waits: every page is served locally; a slow one is a bug worth seeing.
-TIMEOUT_MS = 5_000
-
 HERE = Path(__file__).resolve().parent
 # Chromium has said "Refused to execute inline script because it violates the following
 # Content Security Policy directive…" and, since 2025, "Executing inline script violates…".
 CSP_VIOLATION = re.compile(
     r"Content Security Policy|Refused to|violates the following", re.IGNORECASE
 )
-
-# Reports every CSP violation on the console, even those Chromium does not log itself
-# (init scripts run before the page's own and are not subject to its policy).
-REPORT_CSP_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  console.error(
-    `Content Security Policy violation: Refused to load ${event.blockedURI || "inline code"} ` +
-    `(directive ${event.violatedDirective}) at ${event.sourceFile}:${event.lineNumber}`
-  );
-});
-"""
 
 
 def pytest_collection_modifyitems(config, items):
@@ -140,15 +127,7 @@ def page(request, playwright_browser, live_server, settings, browser_log):
     if not live_server.url.startswith(("http://localhost", "http://127.0.0.1")):
         settings.SESSION_COOKIE_SECURE = False
         settings.CSRF_COOKIE_SECURE = False
-    context = playwright_browser.new_context(
-        base_url=live_server.url, locale="en-GB", timezone_id="Europe/London"
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    context.add_init_script(REPORT_CSP_VIOLATIONS)
-    page = context.new_page()
-    page.on("console", lambda msg: browser_log.console.append(f"{msg.type}: {msg.text}"))
-    page.on("pageerror", lambda error: browser_log.page_errors.append(str(error)))
+    context, page = open_page(playwright_browser, live_server.url, browser_log)
     try:
         yield page
     finally:
@@ -164,10 +143,7 @@ def log_in(page):
     managers, My work for staff), then open ``then`` (the client list by default)."""
 
     def log_in(user, password: str = PASSWORD, then: str = "/clients/"):
-        page.goto("/accounts/login/")
-        page.get_by_label("Email", exact=True).fill(user.email)
-        page.get_by_label("Password", exact=True).fill(password)
-        page.get_by_role("button", name="Sign in").click()
+        submit_sign_in(page, user.email, password)
         start = "/board/" if user.can_review else "/my-work/"
         expect(page).to_have_url(re.compile(re.escape(start) + "$"))
         if then:

@@ -9,22 +9,12 @@ from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from cycle.periods import period_label
 from tasks.models import Pack
-from tests.factories.accounts import PASSWORD
 from tests.factories.clients import ClientFactory
 from tests.helpers import standard_pack
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
 ).expect
-
-
-def sign_in_to_the_board(page, user):
-    """The real sign-in form; partners and managers start on the board."""
-    page.goto("/accounts/login/")
-    page.get_by_label("Email", exact=True).fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/board/$"))
 
 
 def tick_all(page, stage: str) -> None:
@@ -39,7 +29,7 @@ def tick_all(page, stage: str) -> None:
 
 
 def test_partner_sees_the_board_change_after_completing_a_stage(
-    page, partner, staff, practice, browser_log
+    page, log_in, partner, staff, practice, browser_log
 ):
     ours = ClientFactory(practice=practice, name="Quayside Deli Ltd", preparer=staff)
     theirs = ClientFactory(practice=practice, name="Other Ltd", preparer=partner)
@@ -47,7 +37,7 @@ def test_partner_sees_the_board_change_after_completing_a_stage(
     standard_pack(practice, theirs, now=wall_clock.now())
     label = period_label(pack.period, "monthly")
 
-    sign_in_to_the_board(page, partner)
+    log_in(partner, then="")  # partners start on the board
     expect(page.get_by_role("heading", level=1)).to_have_text("Task board")
     expect(page.locator("#completion-figure")).to_contain_text(
         f"0% — 0 of 2 clients delivered for {label}"

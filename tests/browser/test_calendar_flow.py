@@ -9,7 +9,7 @@ import pytest
 
 from atlasos.tenancy.context import practice_context
 from tasks.models import PackItem
-from tests.factories.accounts import PASSWORD
+from tests.browser.helpers import sign_in
 from tests.factories.tasks import PackItemFactory
 from tests.helpers import make_pack_with_stages_done
 
@@ -21,15 +21,6 @@ expect = pytest.importorskip(
 @pytest.fixture(autouse=True)
 def thursday_12_november(clock):
     clock.set(datetime(2026, 11, 12, 10, tzinfo=UTC))
-
-
-def sign_in(page, user) -> None:
-    """The real sign-in form (partners land on the board, others on My work)."""
-    page.goto("/accounts/login/")
-    page.get_by_label("Email", exact=True).fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_partner_filters_the_calendar_and_ticks_from_the_side_panel(
@@ -59,7 +50,7 @@ def test_partner_filters_the_calendar_and_ticks_from_the_side_panel(
         reviewer=partner,
     )
 
-    sign_in(page, partner)
+    sign_in(page, partner.email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
     expect(page).to_have_url(re.compile(r"/calendar/$"))
     page.goto("/calendar/?month=2026-11")

@@ -16,8 +16,7 @@ from portal.models import Delivery, DocumentRequest, RequestItem
 from portal.requests import upload_to_item
 from tasks.models import Pack, PackItem
 from tasks.services import set_item_done
-from tests.browser.conftest import REPORT_CSP_VIOLATIONS, TIMEOUT_MS
-from tests.factories.accounts import PASSWORD
+from tests.browser.helpers import open_page, submit_sign_in
 from tests.factories.clients import BankAccountFactory, ClientContactFactory, ClientFactory
 from tests.factories.documents import DocumentFactory
 from tests.factories.portal import PortalAccountFactory, PortalGrantFactory
@@ -136,10 +135,7 @@ def test_the_last_receipt_ticks_its_collect_item_and_delivery_closes_the_request
         collect_receipts = PackItem.objects.get(pack=pack, title="Receipts received")
 
     # The contact uploads the receipts, the last one of their kind.
-    page.goto("/portal/sign-in/")
-    page.get_by_label("Email", exact=True).fill(account.user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, account.user.email, at="/portal/sign-in/")
     expect(page.locator("#portal-summary")).to_contain_text("1 open request")
     page.goto(f"/portal/requests/{request.code}/")
     page.locator(f"#item-{receipts.code} [data-drop-zone] input[type=file]").set_input_files(
@@ -149,19 +145,9 @@ def test_the_last_receipt_ticks_its_collect_item_and_delivery_closes_the_request
     browser_log.assert_clean()
 
     # Staff see the matching collect item ticked by itself; the bank statements still await.
-    context = playwright_browser.new_context(
-        base_url=live_server.url, locale="en-GB", timezone_id="Europe/London"
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    context, staff_page = open_page(playwright_browser, live_server.url, browser_log)
     try:
-        staff_page = context.new_page()
-        staff_page.on("console", lambda msg: browser_log.console.append(f"{msg.type}: {msg.text}"))
-        staff_page.on("pageerror", lambda error: browser_log.page_errors.append(str(error)))
-        staff_page.goto("/accounts/login/")
-        staff_page.get_by_label("Email", exact=True).fill(staff.email)
-        staff_page.get_by_label("Password", exact=True).fill(PASSWORD)
-        staff_page.get_by_role("button", name="Sign in").click()
+        submit_sign_in(staff_page, staff.email)
         staff_page.goto(f"/packs/{pack.code}/")
         line = staff_page.locator(f"#item-{collect_receipts.code}")
         expect(line).to_contain_text("Ticked automatically")

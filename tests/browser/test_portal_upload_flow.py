@@ -9,8 +9,7 @@ import pytest
 
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
-from tests.browser.conftest import REPORT_CSP_VIOLATIONS, TIMEOUT_MS
-from tests.factories.accounts import PASSWORD
+from tests.browser.helpers import open_page, sign_in
 from tests.factories.clients import ClientFactory
 from tests.factories.portal import (
     DeliveryDocumentFactory,
@@ -26,14 +25,6 @@ expect = pytest.importorskip(
 
 OCTOBER = datetime.date(2026, 10, 1)
 BANK = "Bank statement — Barclays Business Current ****1234"
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_contact_uploads_a_statement_staff_see_it_and_a_delivery_downloads(
@@ -110,15 +101,8 @@ def test_contact_uploads_a_statement_staff_see_it_and_a_delivery_downloads(
     browser_log.assert_clean()
 
     # Staff, in their own browser context on the same live server, see the upload.
-    context = playwright_browser.new_context(
-        base_url=live_server.url, locale="en-GB", timezone_id="Europe/London"
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    context, staff_page = open_page(playwright_browser, live_server.url, browser_log)
     try:
-        staff_page = context.new_page()
-        staff_page.on("console", lambda msg: browser_log.console.append(f"{msg.type}: {msg.text}"))
-        staff_page.on("pageerror", lambda error: browser_log.page_errors.append(str(error)))
         sign_in(staff_page, staff.email)
         staff_page.goto(f"/clients/{client.code}/documents/")
         expect(staff_page.locator("table.data")).to_contain_text("barclays-october.pdf")

@@ -3,25 +3,10 @@ import pytest
 from atlasos.tenancy.context import practice_context
 from clients.choices import ClientStatus
 from clients.models import BankAccount, Client, ClientContact, Contact
+from tests.clients.helpers import VALID_CLIENT
 from tests.factories.accounts import UserFactory
 from tests.factories.clients import ClientFactory, ContactFactory
 from tests.helpers import sign_in
-
-VALID = {
-    "name": "Acme Widgets Ltd",
-    "short_code": "acme01",
-    "entity_type": "limited_company",
-    "company_number": "1234567",
-    "vat_number": "GB 123 4567 89",
-    "vat_frequency": "quarterly",
-    "payroll_frequency": "monthly",
-    "year_end_day": "31",
-    "year_end_month": "3",
-    "accounting_system": "xero",
-    "currency": "gbp",
-    "notes": "Director prefers email.",
-    "tags_text": "retail, VAT cash scheme, retail",
-}
 
 
 @pytest.fixture
@@ -30,7 +15,7 @@ def manager_client(client, manager):
 
 
 def test_manager_creates_a_client(manager_client, practice, staff, partner):
-    data = {**VALID, "preparer": staff.pk, "reviewer": partner.pk}
+    data = {**VALID_CLIENT, "preparer": staff.pk, "reviewer": partner.pk}
     response = manager_client.post("/clients/new/", data)
     assert response.status_code == 302
     with practice_context(practice.pk):
@@ -48,8 +33,8 @@ def test_manager_creates_a_client(manager_client, practice, staff, partner):
 def test_staff_cannot_create_edit_or_archive_clients(client, practice, staff):
     sign_in(client, staff)
     existing = ClientFactory(practice=practice)
-    assert client.post("/clients/new/", VALID).status_code == 403
-    assert client.post(f"/clients/{existing.code}/edit/", VALID).status_code == 403
+    assert client.post("/clients/new/", VALID_CLIENT).status_code == 403
+    assert client.post(f"/clients/{existing.code}/edit/", VALID_CLIENT).status_code == 403
     assert client.post(f"/clients/{existing.code}/archive/").status_code == 403
     assert client.get(f"/clients/{existing.code}/").status_code == 200
     with practice_context(practice.pk):
@@ -70,7 +55,7 @@ def test_staff_cannot_create_edit_or_archive_clients(client, practice, staff):
 def test_bad_input_gets_a_clear_message_and_nothing_is_stored(
     manager_client, practice, field, value, message
 ):
-    data = {**VALID, field: value}
+    data = {**VALID_CLIENT, field: value}
     if field == "year_end_day":
         data["year_end_month"] = "2"
     response = manager_client.post("/clients/new/", data)
@@ -83,16 +68,16 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_stored(
 def test_short_code_is_unique_in_the_practice_only(manager_client, practice, other_practice):
     ClientFactory(practice=practice, short_code="ACME01")
     ClientFactory(practice=other_practice, short_code="TAKEN1")
-    response = manager_client.post("/clients/new/", VALID)
+    response = manager_client.post("/clients/new/", VALID_CLIENT)
     assert "already uses the code ACME01" in response.content.decode()
-    response = manager_client.post("/clients/new/", {**VALID, "short_code": "TAKEN1"})
+    response = manager_client.post("/clients/new/", {**VALID_CLIENT, "short_code": "TAKEN1"})
     assert response.status_code == 302
 
 
 def test_edit_archive_and_restore(manager_client, practice):
     client = ClientFactory(practice=practice, short_code="OLD1")
     response = manager_client.post(
-        f"/clients/{client.code}/edit/", {**VALID, "name": "Renamed Ltd"}
+        f"/clients/{client.code}/edit/", {**VALID_CLIENT, "name": "Renamed Ltd"}
     )
     assert response.status_code == 302
     manager_client.post(f"/clients/{client.code}/archive/", follow=True)
@@ -108,7 +93,7 @@ def test_edit_archive_and_restore(manager_client, practice):
 
 
 def test_reviewer_must_be_a_partner_or_manager(manager_client, practice, staff):
-    response = manager_client.post("/clients/new/", {**VALID, "reviewer": staff.pk})
+    response = manager_client.post("/clients/new/", {**VALID_CLIENT, "reviewer": staff.pk})
     assert "Select a valid choice" in response.content.decode()
 
 
@@ -117,7 +102,7 @@ def test_form_choices_never_offer_another_practices_members(
 ):
     page = manager_client.get("/clients/new/").content.decode()
     assert other_partner.full_name not in page
-    response = manager_client.post("/clients/new/", {**VALID, "preparer": other_partner.pk})
+    response = manager_client.post("/clients/new/", {**VALID_CLIENT, "preparer": other_partner.pk})
     assert "Select a valid choice" in response.content.decode()
     list_page = manager_client.get("/clients/").content.decode()
     assert other_partner.full_name not in list_page

@@ -1,12 +1,10 @@
 """Bulk onboarding: upload a CSV of clients, preview it, import all of it or nothing."""
 
-import csv
 import io
 import time
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,29 +13,12 @@ from atlasos.tenancy.context import practice_context
 from clients import csv_io, csv_validate
 from clients.choices import AccountingSystem, EntityType, PayrollFrequency, VatFrequency
 from clients.models import Client, ClientContact, ClientImport, ClientTag, Contact, Tag
+from tests.clients.helpers import IMPORT_URL, make_csv, preview_url, upload
 from tests.factories.accounts import UserFactory
 from tests.factories.clients import ClientFactory, ClientImportFactory, ContactFactory
 from tests.helpers import sign_in
 
-IMPORT_URL = reverse("client_import")
 COLUMNS = csv_io.COLUMN_NAMES
-
-
-def make_csv(rows, columns=COLUMNS, delimiter=",", encoding="utf-8") -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, delimiter=delimiter, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-    return out.getvalue().encode(encoding)
-
-
-def upload(client, data: bytes, name: str = "clients.csv"):
-    return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, data, "text/csv")})
-
-
-def preview_url(client_import) -> str:
-    return reverse("client_import_preview", args=[client_import.code])
 
 
 def stored_files(root) -> list:

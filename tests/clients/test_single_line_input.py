@@ -7,8 +7,7 @@ import pytest
 
 from atlasos.tenancy.context import practice_context
 from clients.models import BankAccount, Client, ClientImport, Contact
-from tests.clients.test_client_crud import VALID
-from tests.clients.test_csv_import import make_csv, preview_url, upload
+from tests.clients.helpers import VALID_CLIENT, make_csv, preview_url, upload
 from tests.factories.clients import BankAccountFactory, ClientFactory, ContactFactory
 from tests.helpers import sign_in
 
@@ -35,7 +34,7 @@ def stored(model, practice, **filters):
 def test_a_client_name_with_a_line_break_is_refused_and_nothing_is_stored(
     manager_client, practice, name
 ):
-    response = manager_client.post("/clients/new/", {**VALID, "name": name})
+    response = manager_client.post("/clients/new/", {**VALID_CLIENT, "name": name})
     assert response.status_code == 200
     assert ONE_LINE in response.content.decode()
     assert stored(Client, practice) == []
@@ -43,7 +42,7 @@ def test_a_client_name_with_a_line_break_is_refused_and_nothing_is_stored(
 
 def test_editing_a_client_name_to_two_lines_keeps_the_old_name(manager_client, practice):
     client = ClientFactory(practice=practice, name="Acme Ltd", short_code="ACME01")
-    data = {**VALID, "short_code": "ACME01", "name": "Acme Ltd\r\nX-Injected: yes"}
+    data = {**VALID_CLIENT, "short_code": "ACME01", "name": "Acme Ltd\r\nX-Injected: yes"}
     response = manager_client.post(f"/clients/{client.code}/edit/", data)
     assert response.status_code == 200 and ONE_LINE in response.content.decode()
     (kept,) = stored(Client, practice)
@@ -65,7 +64,7 @@ def test_editing_a_client_name_to_two_lines_keeps_the_old_name(manager_client, p
 def test_line_breaks_tabs_and_control_characters_are_refused_with_a_clear_message(
     manager_client, practice, field, value, message
 ):
-    response = manager_client.post("/clients/new/", {**VALID, field: value})
+    response = manager_client.post("/clients/new/", {**VALID_CLIENT, field: value})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert stored(Client, practice) == []
@@ -73,7 +72,7 @@ def test_line_breaks_tabs_and_control_characters_are_refused_with_a_clear_messag
 
 def test_notes_keep_their_lines_and_tabs(manager_client, practice):
     notes = "Director prefers email.\r\n\tPayroll:\tmonthly"
-    response = manager_client.post("/clients/new/", {**VALID, "notes": notes})
+    response = manager_client.post("/clients/new/", {**VALID_CLIENT, "notes": notes})
     assert response.status_code == 302
     (client,) = stored(Client, practice)
     assert client.notes == "Director prefers email.\r\n\tPayroll:\tmonthly"

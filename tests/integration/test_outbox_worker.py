@@ -17,10 +17,9 @@ from atlasos.tenancy.context import practice_context
 from portal.models import PortalEmail
 from tests.factories.portal import PortalEmailFactory
 from tests.factories.tenancy import PracticeFactory
-from tests.integration import test_reminders_worker as worker_test
-from tests.integration.test_reminders_worker import delivered, start_worker, wait_for
+from tests.integration.helpers import NEEDS_A_WORKER, delivered, start_worker, wait_for
 
-pytestmark = worker_test.pytestmark  # the same skip and marks
+pytestmark = NEEDS_A_WORKER
 
 ROWS = 3
 

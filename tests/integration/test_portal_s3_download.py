@@ -16,12 +16,8 @@ from documents.models import Document
 from documents.serving import SIGNED_URL_SECONDS
 from tests.factories.clients import ClientFactory
 from tests.factories.portal import DocumentRequestFactory, PortalGrantFactory, RequestItemFactory
-from tests.integration import test_s3_storage as s3
+from tests.integration.helpers import bucket_keys
 from tests.portal import samples
-
-# moto's S3 server and a fresh bucket, as the document store's own S3 tests make them.
-s3_endpoint = s3.s3_endpoint
-bucket = s3.bucket
 
 
 @pytest.fixture
@@ -53,7 +49,7 @@ def test_a_contacts_upload_goes_to_the_bucket_and_downloads_through_a_signed_url
     assert response.status_code == 302
     with practice_context(practice.pk):
         document = Document.objects.get(client=client_ltd)
-    assert s3.keys(bucket) == [document.storage_key]
+    assert bucket_keys(bucket) == [document.storage_key]
     assert document.storage_key.startswith(f"practices/{practice.pk}/documents/")
 
     response = http.get(reverse("portal_document_download", args=[document.code]))

@@ -16,102 +16,25 @@ transactional test) and Redis (the broker): skipped unless DATABASE_URL and REDI
 
 import collections
 import datetime
-import email
 import os
 import signal
 import subprocess
-import sys
-import time
 import uuid
-from email import policy as email_policy
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from celery import Celery
-from django.conf import settings
 
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal.models import PortalEmail, Reminder
 from tests.factories.clients import ClientFactory
 from tests.factories.tenancy import PracticeFactory
-from tests.helpers import ON_POSTGRES
+from tests.integration.helpers import NEEDS_A_WORKER, delivered, start_worker, wait_for
 from tests.portal.mailing import open_request, portal_contact
 
-pytestmark = [
-    pytest.mark.skipif(
-        not (ON_POSTGRES and os.environ.get("REDIS_URL")),
-        reason="a real worker process needs a shared database and broker: set DATABASE_URL "
-        "(PostgreSQL) and REDIS_URL",
-    ),
-    pytest.mark.postgres,
-]
+pytestmark = NEEDS_A_WORKER
 
 CONTACTS = 4
-WAIT_SECONDS = 90
-
-
-def test_database_url() -> str:
-    """DATABASE_URL, pointed at the test database pytest-django created."""
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    name = settings.DATABASES["default"]["NAME"]
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-test_database_url.__test__ = False  # a helper, not a test
-
-
-def start_worker(queue: str, mail_dir, log, **env) -> subprocess.Popen:
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.integration.worker_settings",
-        "DATABASE_URL": test_database_url(),
-        "RECORDED_MAIL_DIR": str(mail_dir),
-        "ATLAS_TEST_NOW": wall_clock.now().isoformat(),  # the worker lives at the test's moment
-        **env,
-    }
-    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "atlasos",
-            "worker",
-            "--pool=solo",  # the task runs in this process: SIGKILL stops it mid-send
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",
-        ],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def wait_for(condition, worker: subprocess.Popen, log_path, what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        if worker.poll() is not None:
-            pytest.fail(f"the worker exited before {what}:\n{log_path.read_text()[-4000:]}")
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}:\n{log_path.read_text()[-4000:]}")
-
-
-def delivered(mail_dir) -> list[email.message.EmailMessage]:
-    return [
-        email.message_from_bytes(path.read_bytes(), policy=email_policy.default)
-        for path in sorted(mail_dir.glob("*.eml"))
-    ]
 
 
 def states(practice) -> collections.Counter:

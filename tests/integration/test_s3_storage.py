@@ -9,7 +9,6 @@ purge removes it.
 
 import datetime
 import urllib.request
-import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -26,57 +25,11 @@ from portal.forms import last_month, period_value
 from tests.clock import current_date
 from tests.factories.clients import ClientFactory
 from tests.helpers import sign_in
+from tests.integration.helpers import bucket_keys
 from tests.portal import samples
 
-boto3 = pytest.importorskip("boto3")
-moto_server = pytest.importorskip("moto.server")
-
-CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-REGION = "eu-west-2"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    """moto's S3 server on a free loopback port, for this module."""
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def bucket(s3_endpoint, settings):
-    """A fresh bucket, and the default storage pointed at it as settings.py configures S3."""
-    name = f"atlasos-test-{uuid.uuid4().hex[:12]}"
-    s3 = boto3.client("s3", endpoint_url=s3_endpoint, region_name=REGION, **CREDENTIALS)
-    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
-    settings.AWS_STORAGE_BUCKET_NAME = name
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": name,
-                "endpoint_url": s3_endpoint,
-                "region_name": REGION,
-                "access_key": CREDENTIALS["aws_access_key_id"],
-                "secret_key": CREDENTIALS["aws_secret_access_key"],
-                "default_acl": None,
-                "querystring_auth": True,
-                "querystring_expire": 300,
-                "file_overwrite": False,
-            },
-        },
-    }
-    return s3, name
-
-
-def keys(bucket) -> list[str]:
-    s3, name = bucket
-    return sorted(item["Key"] for item in s3.list_objects_v2(Bucket=name).get("Contents", []))
+pytest.importorskip("boto3")
+pytest.importorskip("moto.server")
 
 
 @pytest.fixture
@@ -111,13 +64,13 @@ def test_an_upload_is_stored_in_the_bucket_under_the_practices_prefix(
     assert upload(http, client_ltd, "october.pdf", samples.PDF).status_code == 302
     document = only_document(practice)
     assert document.storage_key.startswith(f"practices/{practice.pk}/documents/")
-    assert keys(bucket) == [document.storage_key]
+    assert bucket_keys(bucket) == [document.storage_key]
     s3, name = bucket
     stored = s3.get_object(Bucket=name, Key=document.storage_key)["Body"].read()
     assert stored == samples.PDF
     # The same bytes again: nothing new in the bucket.
     upload(http, client_ltd, "october-again.pdf", samples.PDF)
-    assert keys(bucket) == [document.storage_key]
+    assert bucket_keys(bucket) == [document.storage_key]
 
 
 def test_download_redirects_to_a_short_lived_signed_url_that_fetches_the_file(
@@ -157,10 +110,10 @@ def test_soft_delete_keeps_the_object_and_the_purge_removes_it(http, practice, c
     upload(http, client_ltd, "october.pdf", samples.PDF)
     document = only_document(practice)
     assert http.post(reverse("document_delete", args=[document.code])).status_code == 302
-    assert keys(bucket) == [document.storage_key]  # restorable for 30 days
+    assert bucket_keys(bucket) == [document.storage_key]  # restorable for 30 days
     with practice_context(practice.pk):
         assert purge_deleted(wall_clock.now() + datetime.timedelta(days=29)) == 0
-        assert keys(bucket) == [document.storage_key]
+        assert bucket_keys(bucket) == [document.storage_key]
         assert purge_deleted(wall_clock.now() + datetime.timedelta(days=31)) == 1
         assert not Document.objects.filter(pk=document.pk).exists()
-    assert keys(bucket) == []
+    assert bucket_keys(bucket) == []

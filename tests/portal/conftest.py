@@ -13,12 +13,6 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def stored_files(media) -> list[str]:
-    if not media.exists():
-        return []
-    return sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file())
-
-
 # A client with a preparer and one portal contact: the sending and reminder tests' cast.
 @pytest.fixture
 def preparer(practice):

@@ -24,7 +24,7 @@ from tests.factories.portal import (
     RequestItemFactory,
 )
 from tests.portal import samples
-from tests.portal.conftest import stored_files
+from tests.portal.helpers import stored_files
 
 XHR = {"X-Requested-With": "XMLHttpRequest"}
 OCTOBER = datetime.date(2026, 10, 1)

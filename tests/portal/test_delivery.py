@@ -13,7 +13,7 @@ from django.test import Client as HttpClient
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
 from portal.delivery import DeliveryError, acknowledge, publish
-from portal.models import Delivery, DeliveryDocument, PortalEmail
+from portal.models import Delivery, PortalEmail
 from tasks.models import Pack, PackItem
 from tasks.services import set_item_done
 from tests.factories.accounts import UserFactory
@@ -22,6 +22,7 @@ from tests.factories.documents import DocumentFactory
 from tests.factories.portal import PortalAccountFactory, PortalGrantFactory, PortalUserFactory
 from tests.factories.tasks import PackFactory, PackItemFactory
 from tests.helpers import sign_in
+from tests.portal.helpers import counts, panel
 
 OCTOBER = datetime.date(2026, 10, 1)
 SEPTEMBER = datetime.date(2026, 9, 1)
@@ -114,15 +115,6 @@ def deliver_item(pack) -> PackItem:
 def do_publish(pack, documents, by, **kwargs):
     with practice_context(pack.practice_id):
         return publish(pack, documents, by=by, **kwargs)
-
-
-def counts(practice) -> tuple[int, int, int]:
-    with practice_context(practice.pk):
-        return (
-            Delivery.objects.count(),
-            DeliveryDocument.objects.count(),
-            PortalEmail.objects.count(),
-        )
 
 
 # --- publishing -------------------------------------------------------------------------------
@@ -295,10 +287,6 @@ def page_of(http, pack) -> str:
     response = http.get(f"/packs/{pack.code}/")
     assert response.status_code == 200
     return response.content.decode()
-
-
-def panel(page: str) -> str:
-    return re.search(r'<div id="delivery".*?\n</div>', page, re.S).group(0)
 
 
 def texts(response) -> list[str]:

@@ -12,7 +12,7 @@ from tests.factories.clients import ClientFactory
 from tests.factories.documents import DocumentFactory
 from tests.factories.tasks import PackFactory
 from tests.helpers import sign_in
-from tests.portal.test_delivery import counts, panel
+from tests.portal.helpers import counts, panel
 
 OCTOBER = datetime.date(2026, 10, 1)
 

@@ -18,7 +18,7 @@ from documents.uploads import UploadRefused
 from tests.factories.clients import ClientFactory
 from tests.factories.documents import DocumentFactory
 from tests.portal import samples
-from tests.portal.conftest import stored_files
+from tests.portal.helpers import stored_files
 
 OCTOBER = datetime.date(2026, 10, 1)
 

@@ -35,12 +35,10 @@ from tests.factories.portal import (
     RequestItemFactory,
 )
 from tests.factories.tasks import PackFactory, PackItemFactory
-from tests.helpers import sign_in
+from tests.helpers import project_forms, sign_in
 from tests.project import source_dirs
-from tests.security import test_portal_isolation as portal_walk
-from tests.security import test_url_isolation as staff_walk
+from tests.security.isolation import make_portal_route_object, make_staff_route_object
 from tests.security.routes import walk
-from tests.test_form_fields import project_forms
 
 ROUTES = walk()
 STAFF_ROUTES = [r for r in ROUTES if r.kind in ("practice", "object")]
@@ -206,7 +204,7 @@ def test_the_sweep_reads_the_parameters_the_code_reads():
 @pytest.mark.parametrize("route", STAFF_ROUTES, ids=lambda r: r.name or r.pattern)
 def test_staff_routes_never_answer_500_to_hostile_parameters(route, world, partner):
     if route.code_converters:
-        arg, obj = staff_walk.make_object(route, world)
+        arg, obj = make_staff_route_object(route, world)
         url = reverse(route.name, kwargs={arg: obj.code})
     else:
         url = reverse(route.name)
@@ -228,7 +226,7 @@ def contact_user(world):
 def test_portal_routes_never_answer_500_to_hostile_parameters(route, world, contact_user):
     user, client = contact_user
     if route.code_converters:
-        url, _ = portal_walk.make_object(route, world, client)
+        url, _ = make_portal_route_object(route, world, client)
     else:
         url = reverse(route.name)
     http = sign_in(HttpClient(raise_request_exception=False), user, reauthenticate=False)

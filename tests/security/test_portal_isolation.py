@@ -6,73 +6,24 @@ either practice changes; the same kind of object of client A opens. Every portal
 signed-in contact (visitors go to sign in, staff get 403), and every staff route refuses a
 contact. New routes are covered without editing this file: a converter, a factory in
 ``tests/factories/<app>.py`` and, when contacts see the object only in some state, an entry in
-``VISIBLE_TO_CONTACTS``.
+``VISIBLE_TO_CONTACTS`` (``tests/security/isolation.py``).
 """
 
-from collections import deque
-
 import pytest
-from django.db import models
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from clients.models import Client
 from tests.factories import FACTORIES
 from tests.factories.accounts import UserFactory
 from tests.factories.clients import ClientFactory
 from tests.factories.portal import PortalAccountFactory, PortalGrantFactory
 from tests.helpers import sign_in
+from tests.security.isolation import METHODS, client_path, make_portal_route_object, snapshot
 from tests.security.routes import walk
-from tests.security.test_url_isolation import METHODS, snapshot
 
 ROUTES = walk()
 PORTAL_OBJECT_ROUTES = [r for r in ROUTES if r.kind == "portal_object"]
 PORTAL_ROUTES = [r for r in ROUTES if r.kind == "portal"]
-
-# The state an object must be in for a contact of its client to see it: objects of the other
-# client are made in the same state, so their 404 can only come from the grant.
-VISIBLE_TO_CONTACTS = {
-    "portal.DocumentRequest": {"status": "sent"},
-    "portal.RequestItem": {"request__status": "sent"},
-    "documents.Document": {"source": "portal"},
-}
-
-
-def client_path(model) -> str | None:
-    """The factory keyword that sets ``model``'s client through its foreign keys: ``client``,
-    ``request__client``, ... (shortest path; None when the model has no client)."""
-    queue = deque([(model, "")])
-    seen = {model}
-    while queue:
-        current, prefix = queue.popleft()
-        for field in current._meta.get_fields():
-            if not isinstance(field, models.ForeignKey) or field.null:
-                continue
-            path = f"{prefix}{field.name}"
-            if field.related_model is Client:
-                return path
-            if field.related_model not in seen:
-                seen.add(field.related_model)
-                queue.append((field.related_model, f"{path}__"))
-    return None
-
-
-def make_object(route, practice, client=None):
-    """The route's object in ``practice``, belonging to ``client`` when given, in the state its
-    contact could see. Returns (url, object)."""
-    ((arg, converter),) = route.code_converters.items()
-    label = converter.model_label
-    if label == "clients.Client":
-        obj = client or ClientFactory(practice=practice)
-    else:
-        factory = FACTORIES.get(label)
-        assert factory, f"add a factory for {label} to its app's module in tests/factories/"
-        kwargs = dict(VISIBLE_TO_CONTACTS.get(label, {}))
-        path = client_path(factory._meta.model)
-        if client is not None and path:
-            kwargs[path] = client
-        obj = factory(practice=practice, **kwargs)
-    return reverse(route.name, kwargs={arg: obj.code}), obj
 
 
 @pytest.fixture
@@ -115,9 +66,9 @@ def test_a_contact_gets_404_for_objects_not_theirs_and_changes_nothing(
     route, owner, practice, other_practice, client_a, client_b, contact_user
 ):
     if owner == "another client":
-        url, _ = make_object(route, practice, client_b)
+        url, _ = make_portal_route_object(route, practice, client_b)
     else:
-        url, _ = make_object(route, other_practice)
+        url, _ = make_portal_route_object(route, other_practice)
     contact = sign_in(HttpClient(), contact_user, reauthenticate=False)
     before = snapshot(practice.pk), snapshot(other_practice.pk)
     accepted = []
@@ -135,7 +86,7 @@ def test_a_contact_gets_404_for_objects_not_theirs_and_changes_nothing(
     )
 
     # The same kind of object of their own client is theirs: the 404 above is the grant's.
-    own_url, _ = make_object(route, practice, client_a)
+    own_url, _ = make_portal_route_object(route, practice, client_a)
     response = contact.get(own_url)
     if response.status_code == 405:
         response = contact.post(own_url)
@@ -151,7 +102,9 @@ def test_a_contact_gets_404_for_objects_not_theirs_and_changes_nothing(
 )
 def test_portal_routes_need_a_signed_in_contact(route, practice, client_a, partner):
     url = (
-        reverse(route.name) if route.kind == "portal" else make_object(route, practice, client_a)[0]
+        reverse(route.name)
+        if route.kind == "portal"
+        else make_portal_route_object(route, practice, client_a)[0]
     )
     admin = UserFactory(practice=None, role="", is_superuser=True, is_staff=True)
     visitors = {

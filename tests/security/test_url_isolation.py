@@ -3,20 +3,15 @@ practice, whatever the method, and changes nothing of theirs. New routes are cov
 editing this file: they only need a converter (``<client:code>``) and a factory."""
 
 import pytest
-from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from atlasos.tenancy.context import unscoped
-from atlasos.tenancy.models import TenantModel
-from tests.factories import FACTORIES
 from tests.factories.accounts import UserFactory
 from tests.helpers import sign_in
+from tests.security.isolation import METHODS, make_staff_route_object, snapshot
 from tests.security.routes import walk
 
 ROUTES = walk()
-METHODS = ["get", "post", "put", "patch", "delete"]
 
 
 def test_every_route_is_classified():
@@ -43,29 +38,6 @@ def test_there_are_object_routes_to_check():
     assert len([r for r in ROUTES if r.kind == "object"]) >= 10
 
 
-def snapshot(practice_id: int) -> dict:
-    """Every row a practice owns, to prove a request changed none of them."""
-    rows = {}
-    with unscoped("test: snapshot of a practice"):
-        for model in apps.get_models():
-            if issubclass(model, TenantModel):
-                qs = model.unscoped_objects.filter(practice_id=practice_id).order_by("pk")
-                rows[model._meta.label] = list(qs.values())
-    rows["users"] = list(
-        get_user_model().objects.filter(practice_id=practice_id).order_by("pk").values()
-    )
-    return rows
-
-
-def make_object(route, practice):
-    ((arg, converter),) = route.code_converters.items()
-    factory = FACTORIES.get(converter.model_label)
-    assert factory, (
-        f"add a factory for {converter.model_label} to its app's module in tests/factories/"
-    )
-    return arg, factory(practice=practice)
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "route", [r for r in ROUTES if r.kind == "object"], ids=lambda r: r.name or r.pattern
@@ -73,7 +45,7 @@ def make_object(route, practice):
 def test_another_practice_gets_404_for_every_method_and_changes_nothing(
     route, practice, partner, other_practice, other_partner
 ):
-    arg, obj = make_object(route, practice)
+    arg, obj = make_staff_route_object(route, practice)
     url = reverse(route.name, kwargs={arg: obj.code})
     attacker = sign_in(HttpClient(), other_partner)
     before = snapshot(practice.pk)

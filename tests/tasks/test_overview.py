@@ -12,7 +12,7 @@ from cycle.status import PackProgress, Status, pack_status
 from tasks.filters import PackFilterForm, month_start
 from tasks.models import Pack
 from tasks.status_sql import status_q, with_status_sql
-from tests.cycle.test_status import ENGLAND, STATUS_CASES
+from tests.cycle.status_cases import ENGLAND, STATUS_CASES
 from tests.factories.accounts import UserFactory
 from tests.factories.clients import ClientFactory
 from tests.factories.tasks import PackFactory

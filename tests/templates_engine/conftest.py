@@ -1,28 +1,12 @@
 """Fixtures for the task-template views: a small template and signed-in clients per role."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 from django.test import Client as HttpClient
 
 from atlasos.accounts.models import Role
-from atlasos.tenancy.context import practice_context
 from tests.factories.accounts import UserFactory
 from tests.factories.templates_engine import TaskTemplateFactory, TemplateItemFactory
 from tests.helpers import sign_in
-
-LONDON = ZoneInfo("Europe/London")
-HTMX = {"HX-Request": "true"}
-
-
-def at(year, month, day, hour=9):
-    return datetime(year, month, day, hour, tzinfo=LONDON)
-
-
-def reload(obj):
-    with practice_context(obj.practice_id):
-        return type(obj).objects.get(pk=obj.pk)
 
 
 @pytest.fixture
@@ -45,12 +29,6 @@ def template(practice):
             position=position,
         )
     return template
-
-
-def template_items(template) -> dict[str, object]:
-    """The template's items by title."""
-    with practice_context(template.practice_id):
-        return {item.title: item for item in template.items.all()}
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from tasks.services import set_item_done
 from templates_engine.models import ClientDisabledItem, ClientExtraItem, ClientTemplate
 from tests.factories.clients import ClientFactory
 from tests.factories.templates_engine import TemplateItemFactory
-from tests.templates_engine.conftest import at, reload, template_items
+from tests.helpers import reload
+from tests.templates_engine.helpers import at, template_items
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from atlasos.tenancy.context import practice_context
 from templates_engine.models import ClientTemplate
 from tests.factories.clients import ClientFactory
 from tests.factories.templates_engine import ClientTemplateFactory
-from tests.templates_engine.conftest import HTMX
+from tests.helpers import HTMX
 
 URL = "/clients/assign-template/"
 

@@ -22,7 +22,8 @@ from tests.factories.templates_engine import (
     TaskTemplateFactory,
     TemplateItemFactory,
 )
-from tests.templates_engine.conftest import at, reload, template_items
+from tests.helpers import reload
+from tests.templates_engine.helpers import at, template_items
 
 
 @pytest.fixture

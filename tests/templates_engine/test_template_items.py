@@ -6,21 +6,13 @@ import pytest
 from atlasos.tenancy.context import practice_context
 from templates_engine.models import ClientDisabledItem, TemplateItem
 from tests.factories.templates_engine import ClientDisabledItemFactory, ClientTemplateFactory
-from tests.templates_engine.conftest import HTMX, reload, template_items
+from tests.helpers import HTMX, reload
+from tests.templates_engine.helpers import NEW_ITEM, template_items
 
 
 def titles(template, stage) -> list[str]:
     with practice_context(template.practice_id):
         return list(template.items.filter(stage=stage).values_list("title", flat=True))
-
-
-NEW_ITEM = {
-    "stage": "collect",
-    "title": "  Payroll   report received ",
-    "mandatory": "",
-    "guidance": "Only for clients that run payroll.",
-    "auto_key": "",
-}
 
 
 # --- add ------------------------------------------------------------------------------------

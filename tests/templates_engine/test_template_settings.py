@@ -16,14 +16,8 @@ from tests.factories.templates_engine import (
     TaskTemplateFactory,
     TemplateItemFactory,
 )
-from tests.templates_engine.conftest import at, reload
-
-VALID = {
-    "name": "Monthly — Retail",
-    "description": "Shops with daily takings.",
-    "recurrence": "monthly",
-    **{f"{stage}_day": str(day) for stage, day in DEFAULT_DUE_DAYS.items()},
-}
+from tests.helpers import reload
+from tests.templates_engine.helpers import VALID_TEMPLATE, at
 
 
 def names(practice) -> list[str]:
@@ -59,9 +53,11 @@ def test_manager_may_manage_templates(manager_http, template):
 def test_staff_get_403_on_every_template_page(staff_http, template):
     assert staff_http.get("/settings/templates/").status_code == 403
     assert staff_http.get("/settings/templates/new/").status_code == 403
-    assert staff_http.post("/settings/templates/new/", VALID).status_code == 403
+    assert staff_http.post("/settings/templates/new/", VALID_TEMPLATE).status_code == 403
     assert staff_http.get(f"/settings/templates/{template.code}/").status_code == 403
-    assert staff_http.post(f"/settings/templates/{template.code}/", VALID).status_code == 403
+    assert (
+        staff_http.post(f"/settings/templates/{template.code}/", VALID_TEMPLATE).status_code == 403
+    )
     for action in ("duplicate", "archive", "restore", "apply"):
         response = staff_http.post(f"/settings/templates/{template.code}/{action}/")
         assert response.status_code == 403, action
@@ -80,7 +76,7 @@ def test_another_practice_gets_404_for_a_template(other_http, template):
 
 
 def test_partner_creates_a_template_and_lands_on_it(partner_http, practice, partner):
-    response = partner_http.post("/settings/templates/new/", VALID)
+    response = partner_http.post("/settings/templates/new/", VALID_TEMPLATE)
     with practice_context(practice.pk):
         template = TaskTemplate.objects.get(name="Monthly — Retail")
     assert response.status_code == 302
@@ -103,7 +99,7 @@ def test_partner_creates_a_template_and_lands_on_it(partner_http, practice, part
 def test_bad_due_days_get_a_clear_message_and_nothing_is_stored(
     partner_http, practice, days, message
 ):
-    response = partner_http.post("/settings/templates/new/", {**VALID, **days})
+    response = partner_http.post("/settings/templates/new/", {**VALID_TEMPLATE, **days})
     assert response.status_code == 200
     page = response.content.decode()
     assert message in page
@@ -112,14 +108,16 @@ def test_bad_due_days_get_a_clear_message_and_nothing_is_stored(
 
 
 def test_a_name_already_used_is_refused(partner_http, practice):
-    response = partner_http.post("/settings/templates/new/", {**VALID, "name": STANDARD_NAME})
+    response = partner_http.post(
+        "/settings/templates/new/", {**VALID_TEMPLATE, "name": STANDARD_NAME}
+    )
     assert "Another template already has this name." in response.content.decode()
     assert names(practice) == [STANDARD_NAME]
 
 
 def test_editing_saves_details_and_due_days(partner_http, template):
     data = {
-        **VALID,
+        **VALID_TEMPLATE,
         "name": "Monthly — Small clients",
         "recurrence": "quarterly",
         "collect_day": "3",
@@ -133,7 +131,7 @@ def test_editing_saves_details_and_due_days(partner_http, template):
 
 
 def test_editing_with_days_backwards_changes_nothing(partner_http, template):
-    data = {**VALID, "name": "Renamed", "reconcile_day": "7"}
+    data = {**VALID_TEMPLATE, "name": "Renamed", "reconcile_day": "7"}
     response = partner_http.post(f"/settings/templates/{template.code}/", data)
     assert response.status_code == 200
     page = response.content.decode()

@@ -8,9 +8,8 @@ from atlasos.tenancy.context import practice_context
 from templates_engine.models import ClientExtraItem, TaskTemplate, TemplateItem
 from tests.factories.clients import ClientFactory
 from tests.factories.templates_engine import ClientTemplateFactory
-from tests.templates_engine.conftest import HTMX, reload
-from tests.templates_engine.test_template_items import NEW_ITEM
-from tests.templates_engine.test_template_settings import VALID
+from tests.helpers import HTMX, reload
+from tests.templates_engine.helpers import NEW_ITEM, VALID_TEMPLATE
 
 ONE_LINE = "Keep this on one line (it has a line break)."
 NUL = "Remove the null character (NUL) from this text."
@@ -33,24 +32,24 @@ def test_a_new_template_with_a_bad_name_or_description_is_refused(
     partner_http, practice, field, value, message
 ):
     before = count(TaskTemplate, practice)
-    response = partner_http.post("/settings/templates/new/", {**VALID, field: value})
+    response = partner_http.post("/settings/templates/new/", {**VALID_TEMPLATE, field: value})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert count(TaskTemplate, practice) == before
 
 
 def test_renaming_a_template_to_two_lines_keeps_its_name(partner_http, template):
-    data = {**VALID, "name": "Monthly\nSmall"}
+    data = {**VALID_TEMPLATE, "name": "Monthly\nSmall"}
     response = partner_http.post(f"/settings/templates/{template.code}/", data)
     assert response.status_code == 200 and ONE_LINE in response.content.decode()
     assert reload(template).name == "Monthly — Small"
 
 
 def test_a_description_keeps_its_lines(partner_http, practice):
-    data = {**VALID, "description": "Shops with daily takings.\r\nAnd a café."}
+    data = {**VALID_TEMPLATE, "description": "Shops with daily takings.\r\nAnd a café."}
     assert partner_http.post("/settings/templates/new/", data).status_code == 302
     with practice_context(practice.pk):
-        template = TaskTemplate.objects.get(name=VALID["name"])
+        template = TaskTemplate.objects.get(name=VALID_TEMPLATE["name"])
     assert template.description == "Shops with daily takings.\r\nAnd a café."
 
 
