@@ -1,8 +1,8 @@
 """A staff member opens a client's Documents tab, uploads a PDF, sees it listed with its
 preview and download links, and opens the document page, where Chromium shows the PDF."""
 
+import contextlib
 import re
-import time
 
 import pytest
 
@@ -11,9 +11,11 @@ from tests.factories.clients import ClientFactory
 from tests.factories.documents import DocumentFactory
 from tests.portal import samples
 
-expect = pytest.importorskip(
+playwright = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"
-).expect
+)
+expect = playwright.expect
+PlaywrightTimeoutError = playwright.TimeoutError
 
 
 def test_staff_uploads_a_pdf_to_the_client_documents(
@@ -99,14 +101,20 @@ def one_page_pdf(text: str) -> bytes:
     return pdf
 
 
-def child_frame(frame, url_prefix: str, page, seconds: float = 5.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for child in frame.child_frames:
-            if child.url.startswith(url_prefix):
-                return child
-        page.wait_for_timeout(100)
-    return None
+def child_frame(frame, url_prefix: str, page):
+    """The child of ``frame`` at a URL starting with ``url_prefix``: already there, or the first
+    to navigate there within the page's timeout (None if none does)."""
+
+    def is_it(child) -> bool:
+        return child.parent_frame == frame and child.url.startswith(url_prefix)
+
+    for child in frame.child_frames:
+        if is_it(child):
+            return child
+    try:
+        return page.wait_for_event("framenavigated", predicate=is_it)
+    except PlaywrightTimeoutError:
+        return None
 
 
 def test_the_document_page_shows_the_pdf_in_chromiums_viewer(
@@ -138,9 +146,8 @@ def test_the_document_page_shows_the_pdf_in_chromiums_viewer(
     # title empty and zero pages).
     viewer = child_frame(preview, PDF_VIEWER, page)
     assert viewer is not None, [child.url for child in preview.child_frames]
-    deadline = time.monotonic() + 5
-    while viewer.title() != "barclays-october.pdf" and time.monotonic() < deadline:
-        page.wait_for_timeout(100)
+    with contextlib.suppress(PlaywrightTimeoutError):  # the assertion below says what it was
+        viewer.wait_for_function("() => document.title === 'barclays-october.pdf'")
     assert viewer.title() == "barclays-october.pdf"
     pages = viewer.evaluate(
         "document.querySelector('pdf-viewer').shadowRoot.querySelector('viewer-toolbar').docLength"
