@@ -1,6 +1,7 @@
 from django.urls import path
 
-from clients import views, views_import
+from clients.views import clients as views
+from clients.views import imports as views_import
 
 urlpatterns = [
     path("clients/", views.client_list, name="client_list"),

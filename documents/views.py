@@ -16,7 +16,7 @@ from atlasos import clock
 from atlasos.accounts.decorators import staff_required
 from atlasos.htmx import is_fragment_request
 from clients.access import access_client
-from clients.views import client_tab_context
+from clients.views.clients import client_tab_context
 from cycle.periods import period_label
 from documents import serving
 from documents import store as documents

@@ -3,7 +3,7 @@ what the contact sent us and what the accountant delivered, downloads and acknow
 
 Every object is fetched through ``portal.contact_access`` (another client's object is a 404);
 drafts and cancelled requests are never shown to contacts. Uploads and "not applicable" live
-in ``views_contact_uploads``.
+in ``portal.views.contact_uploads``.
 """
 
 import datetime

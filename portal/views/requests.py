@@ -1,7 +1,7 @@
 """Staff views of document requests: the client's Requests tab (with its reminder settings), a
 request's page (with who a send goes to, its emails and its next reminder), and the actions on
 it (edit, cancel, add/remove an item, upload against an item, not applicable). Sending is in
-``views_sending``, reminder settings in ``views_reminder_settings``.
+``portal.views.sending``, reminder settings in ``portal.views.reminder_settings``.
 
 Every action is a plain form post that redirects back to the request's page (no JavaScript
 needed); a refused form re-renders the page with its message and changes nothing.
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from atlasos import clock
 from atlasos.accounts.decorators import staff_required
 from clients.access import access_client
-from clients.views import client_tab_context
+from clients.views.clients import client_tab_context
 from documents.uploads import UploadRefused
 from portal import reminder_policies, reminders, sending
 from portal import requests as services

@@ -10,7 +10,7 @@ from atlasos import clock
 from atlasos.accounts.decorators import manager_required, partner_required, staff_required
 from atlasos.redirects import local_url
 from clients.access import access_client
-from clients.views import client_tab_context
+from clients.views.clients import client_tab_context
 from cycle.clock import Clock
 from cycle.stages import PREPARATION_STAGES, Stage
 from notifications.services import mark_all_read

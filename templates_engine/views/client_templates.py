@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from atlasos.accounts.decorators import manager_required, staff_required
 from clients.access import access_client
 from clients.models import Client
-from clients.views import client_tab_context
+from clients.views.clients import client_tab_context
 from cycle.stages import STAGES, Stage
 from templates_engine import services
 from templates_engine.access import (

@@ -11,7 +11,7 @@ from atlasos.accounts.decorators import manager_required, staff_required
 from clients import csv_io, imports
 from clients.access import access_client_import
 from clients.models import ClientImport
-from clients.views import filtered_clients
+from clients.views.clients import filtered_clients
 
 
 class ClientImportForm(forms.Form):
