@@ -1,8 +1,11 @@
 import pytest
+from django.test import Client as HttpClient
 
 from tests.factories.accounts import UserFactory
 from tests.factories.clients import ClientFactory
-from tests.portal.mailing import portal_contact
+from tests.factories.portal import PortalGrantFactory
+from tests.helpers import sign_in
+from tests.portal.mailing import DUE, ITEMS, open_request, portal_contact
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +30,45 @@ def bakery(practice, preparer):
 @pytest.fixture
 def ann(practice, bakery):
     return portal_contact(practice, bakery, "Ann Baker", "ann@bakery.example")
+
+
+@pytest.fixture
+def doc_request(practice, bakery):
+    """The sending tests' draft request to the bakery."""
+    return open_request(practice, bakery, due=DUE, items=ITEMS, title="Documents for October 2026")
+
+
+@pytest.fixture
+def staff_http(partner):
+    """A partner signed in, for the staff side of the portal contacts' tests."""
+    return sign_in(HttpClient(), partner)
+
+
+# The contact pages' cast: a client and one of its contacts signed in to the portal (``http``),
+# and a client of the same practice they were not granted. A module with an ``http`` of its own
+# (a member of staff, mostly) overrides this one.
+@pytest.fixture
+def client_ltd(practice):
+    return ClientFactory(practice=practice, name="Lighthouse Cafe Ltd")
+
+
+@pytest.fixture
+def other_client(practice):
+    """A client of the same practice the contact was NOT granted."""
+    return ClientFactory(practice=practice, name="Harbour Bakery Ltd")
+
+
+@pytest.fixture
+def account(practice, client_ltd):
+    return PortalGrantFactory(practice=practice, client=client_ltd).account
+
+
+@pytest.fixture
+def contact(account):
+    return account.contact
+
+
+@pytest.fixture
+def http(client, account):
+    client.force_login(account.user)
+    return client

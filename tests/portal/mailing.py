@@ -1,10 +1,12 @@
-"""Portal contacts and requests for the sending and reminder tests."""
+"""Portal contacts and requests for the sending and reminder tests, and the sending tests'
+request (its items, due date and moment) with a helper that sends it."""
 
 import datetime
 import email
 from email import policy as email_policy
 
 from atlasos.tenancy.context import practice_context
+from portal.sending import send_request
 from tests.factories.clients import ClientContactFactory, ContactFactory
 from tests.factories.portal import (
     DocumentRequestFactory,
@@ -13,6 +15,15 @@ from tests.factories.portal import (
     PortalUserFactory,
     RequestItemFactory,
 )
+
+# The sending tests' request: sent at NOW, due by DUE, asking for ITEMS (title → required).
+NOW = datetime.datetime(2026, 10, 20, 9, 0, tzinfo=datetime.UTC)
+DUE = datetime.date(2026, 11, 6)
+ITEMS = {
+    "Bank statement — Barclays Business Current ****1234": True,
+    "Sales invoices": True,
+    "Petty cash records": False,
+}
 
 
 def portal_contact(practice, client, name: str, address: str, *, active: bool = True):
@@ -55,3 +66,13 @@ def open_request(practice, client, *, due: datetime.date, sent_at=None, items=No
 def parse(message) -> email.message.EmailMessage:
     """A Django EmailMessage as the recipient's mail program reads it."""
     return email.message_from_bytes(message.message().as_bytes(), policy=email_policy.default)
+
+
+def send(doc_request, by, django_capture_on_commit_callbacks, now=NOW):
+    """Send ``doc_request`` as ``by`` at ``now``, running what waits for the commit; returns the
+    emails queued."""
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        practice_context(doc_request.practice_id),
+    ):
+        return send_request(doc_request, by=by, now=now)
