@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from atlasos.accounts.models import REVIEWER_ROLES
 from atlasos.refusals import Refusal
 from clients.choices import AccountingSystem, EntityType, PayrollFrequency, VatFrequency
+from cycle.periods import MONTH_NAMES
 
 DELIMITERS = ",;\t"
 SAVE_AS_UTF8 = (
@@ -178,22 +179,6 @@ class ClientRow:
         if not self.year_end_month or not self.year_end_day:
             return ""
         return f"{self.year_end_day} {MONTH_NAMES[self.year_end_month - 1]}"
-
-
-MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 @dataclass

@@ -139,17 +139,7 @@ def diff_pack(pack_items: list, template_items: list, disabled_ids: set[int]) ->
     for item in template_items:
         if item.pk in linked or (item.pk in disabled_ids and not item.mandatory):
             continue
-        diff.to_add.append(
-            ItemSpec(
-                stage=item.stage,
-                title=item.title,
-                guidance=item.guidance,
-                mandatory=item.mandatory,
-                position=item.position,
-                auto_key=item.auto_key,
-                template_item_id=item.pk,
-            )
-        )
+        diff.to_add.append(ItemSpec.of_template_item(item))
     for pack_item in pack_items:
         if pack_item.template_item_id in current:
             source = current[pack_item.template_item_id]

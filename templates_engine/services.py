@@ -30,6 +30,19 @@ class ItemSpec:
     template_item_id: int | None = None
     extra_item_id: int | None = None
 
+    @classmethod
+    def of_template_item(cls, item) -> "ItemSpec":
+        """The line a template item puts on a checklist."""
+        return cls(
+            stage=item.stage,
+            title=item.title,
+            guidance=item.guidance,
+            mandatory=item.mandatory,
+            position=item.position,
+            auto_key=item.auto_key,
+            template_item_id=item.pk,
+        )
+
 
 def create_standard_template(created_by=None) -> TaskTemplate:
     """The practice's standard monthly template (in the practice's context)."""
@@ -94,15 +107,7 @@ def checklist_from(
     """A client's checklist: the template's items less the optional ones switched off, plus
     the client's extra items, in stage order."""
     specs = [
-        ItemSpec(
-            stage=i.stage,
-            title=i.title,
-            guidance=i.guidance,
-            mandatory=i.mandatory,
-            position=i.position,
-            auto_key=i.auto_key,
-            template_item_id=i.pk,
-        )
+        ItemSpec.of_template_item(i)
         for i in template_items
         if not (i.pk in disabled_ids and not i.mandatory)
     ]

@@ -5,8 +5,6 @@ templates_engine link here; the URLs stay under settings/templates/ and clients/
 import uuid
 
 from django.contrib import messages
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +14,6 @@ from atlasos import clock
 from atlasos.accounts.decorators import manager_required
 from clients.access import access_client
 from clients.models import Client
-from cycle.stages import Stage
 from tasks import from_templates
 from templates_engine.access import (
     access_client_template,
@@ -30,17 +27,6 @@ from templates_engine.models import (
     TaskTemplate,
 )
 from templates_engine.views.client_templates import client_templates_page
-
-STAGE_LABELS = dict(Stage.choices)
-
-
-def _count(queryset, link: str):
-    """A per-template count as a subquery, so several counts never multiply each other."""
-    rows = queryset.filter(**{link: OuterRef("pk")}).order_by().values(link)
-    return Coalesce(
-        Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
-    )
-
 
 # --- Apply to open packs --------------------------------------------------------------------
 
