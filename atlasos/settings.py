@@ -60,7 +60,10 @@ INSTALLED_APPS = [
     "tasks",
     "documents",
     "portal",
+    "inbox",
     "demo",
+    # Inbound webhooks of the email providers (the Smart Inbox's first way in).
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +188,14 @@ CELERY_BEAT_SCHEDULE = {
     "send-document-reminders": {
         "task": "portal.send_reminders",
         "schedule": 60 * 60,
+    },
+    "inbox-poll-mailboxes": {
+        "task": "inbox.poll_mailboxes",
+        "schedule": 5 * 60,
+    },
+    "inbox-sweep-stuck-messages": {
+        "task": "inbox.sweep_stuck_messages",
+        "schedule": 10 * 60,
     },
     "purge-stale-client-imports": {
         "task": "clients.tasks.purge_stale_imports",
@@ -314,6 +325,33 @@ ATLASOS_CLIENT_IMPORT_MAX_BYTES = env.int(
 ATLASOS_CLIENT_IMPORT_MAX_ROWS = env.int("ATLASOS_CLIENT_IMPORT_MAX_ROWS", default=50_000)
 # Largest file a staff member or a client contact may upload to the document store.
 ATLAS_UPLOAD_MAX_BYTES = env.int("ATLAS_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+# --- Smart Inbox ----------------------------------------------------------------------------
+# The practice's inbound address is <practice-slug>@ATLAS_INBOX_DOMAIN and each client's
+# <practice-slug>+<token>@ATLAS_INBOX_DOMAIN.
+ATLAS_INBOX_DOMAIN = env.str("ATLAS_INBOX_DOMAIN", default="inbox.atlasos.localhost").lower()
+# Caps on one inbound message: over any of them it is kept, marked rejected with the reason.
+ATLAS_INBOX_MAX_BYTES = env.int("ATLAS_INBOX_MAX_BYTES", default=30 * 1024 * 1024)
+ATLAS_INBOX_MAX_ATTACHMENTS = env.int("ATLAS_INBOX_MAX_ATTACHMENTS", default=100)
+ATLAS_INBOX_MAX_PARTS = env.int("ATLAS_INBOX_MAX_PARTS", default=500)
+ATLAS_INBOX_MAX_DEPTH = env.int("ATLAS_INBOX_MAX_DEPTH", default=10)
+# Parsing runs in a worker task with this soft time limit (seconds).
+ATLAS_INBOX_PARSE_SECONDS = env.int("ATLAS_INBOX_PARSE_SECONDS", default=60)
+# A message received or claimed this long ago and still not processed is picked up again.
+ATLAS_INBOX_STUCK_MINUTES = env.int("ATLAS_INBOX_STUCK_MINUTES", default=15)
+# A rotated client address keeps working this many days.
+ATLAS_INBOX_RETIRED_DAYS = env.int("ATLAS_INBOX_RETIRED_DAYS", default=30)
+# Encrypts IMAP passwords at rest (a Fernet key: `python -c "from cryptography.fernet import
+# Fernet; print(Fernet.generate_key().decode())"`); without it, a key derived from SECRET_KEY.
+ATLAS_INBOX_SECRET_KEY = env.str("ATLAS_INBOX_SECRET_KEY", default="")
+# Provider webhooks (django-anymail): the basic-auth pair every provider's URL carries
+# ("user:password"), and each provider's own signing secret where it signs.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="") or None,
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default="") or None,
+    "POSTMARK_WEBHOOK_SECRET": None,
+}
+ANYMAIL = {key: value for key, value in ANYMAIL.items() if value is not None}
+
 # Notification emails carry a Message-ID derived from their row: <notification-<code>@domain>.
 NOTIFICATION_MESSAGE_ID_DOMAIN = env.str(
     "NOTIFICATION_MESSAGE_ID_DOMAIN", default=urlsplit(SITE_URL).hostname or "atlasos.local"

@@ -1,3 +1,2 @@
-"""The Smart Inbox: inbound email intake and routing (a later issue).
-
-Not installed yet: this package holds no code until its issue lands."""
+"""The Smart Inbox: documents emailed to the practice, kept raw, routed to the right client and
+filed in its document store; what cannot be routed with confidence waits in triage."""

@@ -110,6 +110,7 @@ class Notification(TenantModel):
 
     class Kind(models.TextChoices):
         OVERDUE = "overdue", "Overdue"
+        DOCUMENTS = "documents", "Documents received"
 
     class EmailState(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
