@@ -142,7 +142,7 @@ def _keep(raw, sha256, message_id, resolved, channel, provider, envelope_from) -
 
 def enqueue(message: InboundMessage) -> None:
     """Parse, route and file ``message`` in a worker once its row is committed."""
-    from inbox.tasks import process_message
+    from inbox.worker import process_message
 
     process_message.delay_on_commit(message.pk, practice_id=message.practice_id)
 

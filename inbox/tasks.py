@@ -1,26 +1,12 @@
 """Celery tasks of the Smart Inbox (thin wrappers: the work is in inbox.processing, inbox.sweep
-and inbox.polling; inbox.intake enqueues))."""
+and inbox.polling; the per-message task is in inbox.worker)."""
 
 from celery import shared_task
-from django.conf import settings
 
-from atlasos.celery import PracticeTask
 from atlasos.jobs import for_each_practice
+from inbox.worker import process_message
 
-
-@shared_task(
-    base=PracticeTask,
-    name="inbox.process_message",
-    soft_time_limit=settings.ATLAS_INBOX_PARSE_SECONDS,
-    time_limit=settings.ATLAS_INBOX_PARSE_SECONDS + 30,
-)
-def process_message(message_pk: int, *, practice_id: int) -> str:
-    """Parse, route and file one kept message. A retry of a message already processed does
-    nothing; a worker killed half-way leaves it to ``sweep_stuck_messages``."""
-    from inbox.processing import process
-
-    message = process(message_pk)
-    return message.status if message else "skipped"
+__all__ = ["poll_mailboxes", "process_message", "sweep_stuck_messages"]
 
 
 @shared_task(name="inbox.sweep_stuck_messages")
