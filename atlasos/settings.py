@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "atlasos.context_processors.navigation",
                 "notifications.context_processors.notifications",
+                "inbox.context_processors.inbox",
             ],
         },
     },

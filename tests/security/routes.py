@@ -47,7 +47,8 @@ class Route:
         return f"{self.name or '?'} /{self.pattern}"
 
 
-def walk(patterns=None, prefix: str = "", converters=None) -> list[Route]:
+def walk(patterns=None, prefix: str = "", converters=None, namespace: str = "") -> list[Route]:
+    """Every route, its name as ``reverse`` takes it (``inbox:message`` in a namespaced app)."""
     if patterns is None:
         patterns = get_resolver().url_patterns
     routes = []
@@ -55,7 +56,9 @@ def walk(patterns=None, prefix: str = "", converters=None) -> list[Route]:
         pattern = prefix + str(entry.pattern)
         found = {**(converters or {}), **getattr(entry.pattern, "converters", {})}
         if isinstance(entry, URLResolver):
-            routes += walk(entry.url_patterns, pattern, found)
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            routes += walk(entry.url_patterns, pattern, found, inner)
         elif isinstance(entry, URLPattern):
-            routes.append(Route(pattern, entry.name, entry.callback, found))
+            name = f"{namespace}{entry.name}" if entry.name else None
+            routes.append(Route(pattern, name, entry.callback, found))
     return routes
