@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("documents.urls")),
     path("", include("portal.urls")),
+    path("inbox/hooks/", include("inbox.webhook_urls")),
 ]
 
 handler403 = "atlasos.views.error_403"

@@ -11,3 +11,14 @@ class InboxConfig(AppConfig):
         register_code_converter("inbound_message", "inbox.InboundMessage")
         register_code_converter("inbound_attachment", "inbox.InboundAttachment")
         register_code_converter("routing_rule", "inbox.RoutingRule")
+
+        from anymail.signals import inbound
+
+        def deliver(sender, **kwargs):
+            # Mail the email providers post (inbox.webhook_urls) goes through the one intake;
+            # imported when mail comes, not at start (anymail's SES view brings in boto3).
+            from inbox.webhooks import on_inbound
+
+            on_inbound(sender, **kwargs)
+
+        inbound.connect(deliver, weak=False, dispatch_uid="inbox.webhooks.on_inbound")
