@@ -352,6 +352,12 @@ ANYMAIL = {
     "POSTMARK_WEBHOOK_SECRET": None,
 }
 ANYMAIL = {key: value for key, value in ANYMAIL.items() if value is not None}
+# A provider posts a whole message (its attachments base64 or JSON-encoded, about 4/3 of the
+# raw size) in one request body: Django's default 2.5 MB cap refused any email with a 2 MB
+# PDF. Cap request bodies in the reverse proxy (docs/operations.md) for every other path.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int(
+    "DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * ATLAS_INBOX_MAX_BYTES
+)
 
 # Notification emails carry a Message-ID derived from their row: <notification-<code>@domain>.
 NOTIFICATION_MESSAGE_ID_DOMAIN = env.str(

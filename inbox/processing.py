@@ -245,7 +245,7 @@ def _why_triage(message: InboundMessage, routes: dict) -> str:
 
 def _fallback_period(message: InboundMessage) -> datetime.date:
     moment = message.sent_at or message.received_at
-    return clock.local_date(moment, message.practice.timezone).replace(day=1)
+    return clock.local_date(message.practice.timezone, moment).replace(day=1)
 
 
 def finish_filed(message: InboundMessage, attachments, user=None) -> InboundMessage:
