@@ -92,12 +92,8 @@ def why_not_waiting(message: InboundMessage | None) -> str:
 
 
 def _lock(message: InboundMessage) -> InboundMessage:
-    locked = (
-        InboundMessage.objects.select_for_update()
-        .select_related("handled_by")
-        .filter(pk=message.pk)
-        .first()
-    )
+    # Only the message's own row is locked (who handled it is read after, when refused).
+    locked = InboundMessage.objects.select_for_update().filter(pk=message.pk).first()
     if locked is None or locked.status != Status.TRIAGE:
         raise NotWaiting(why_not_waiting(locked))
     return locked
