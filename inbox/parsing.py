@@ -685,6 +685,13 @@ REPORT_TYPES |= {"message/global-delivery-status", "message/global-disposition-n
 FORWARD_TYPES = {"message/rfc822", "message/global"}
 CALENDAR_TYPES = {"text/calendar", "application/ics", "text/x-vcalendar"}
 INVITING_METHODS = {"REQUEST", "CANCEL", "REPLY"}
+SIGNATURE_TYPES = {"application/pkcs7-signature", "application/x-pkcs7-signature"}
+SIGNATURE_TYPES |= {"application/pgp-signature", "application/pgp-keys"}
+ENCRYPTED_TYPES = {
+    "application/pkcs7-mime",
+    "application/x-pkcs7-mime",
+    "application/pgp-encrypted",
+}
 TNEF_TYPES = {"application/ms-tnef", "application/vnd.ms-tnef"}
 MSG_TYPES = {"application/vnd.ms-outlook", "application/x-ole-storage"}
 _SIGNATURE_IMAGE = re.compile(r"^(?:image\d{3,}|outlook-[\w-]+)\.(?:png|jpe?g|gif|bmp)$", re.I)
@@ -927,6 +934,14 @@ class _Walk:
                 (filename or "external-body", "a link to content elsewhere, not fetched")
             )
             return
+        if content_type in SIGNATURE_TYPES:
+            self.skipped.append((filename or "signature", "the message's digital signature"))
+            return
+        if content_type in ENCRYPTED_TYPES:
+            # Stored as it came (we hold no key); the upload check decides whether it is kept.
+            self.defects.add("encrypted content (S/MIME or PGP): kept as it came, unread")
+            if content_type == "application/pgp-encrypted":  # only "Version: 1"
+                return
         named = bool(filename) or disposition == "attachment"
         if content_type in ("text/plain", "text/html") and not named:
             text = _part_text(part, self.defects)

@@ -66,6 +66,7 @@ def _read(data: bytes, max_pages: int, max_chars: int) -> str:
     if reader.is_encrypted and not reader.decrypt(""):
         return ""
     declared = reader.root_object["/Pages"].get_object().get("/Count", 0)
+    declared = declared.get_object() if hasattr(declared, "get_object") else declared
     if not isinstance(declared, int) or not 0 <= declared <= MAX_DECLARED_PAGES:
         return ""
     pieces: list[str] = []

@@ -196,9 +196,15 @@ def test_an_empty_file_and_one_over_the_attachment_limit_are_skipped_with_reason
 
 
 def test_the_25_mb_limit_is_named_in_the_reason():
-    raw = corpus.multipart([corpus.file_part("scan.pdf", b"%PDF" + bytes(26 * 1024 * 1024))])
+    scan = corpus.Part(
+        (
+            'Content-Type: application/pdf; name="scan.pdf"',
+            "Content-Transfer-Encoding: binary",
+        ),
+        b"%PDF" + bytes(26 * 1024 * 1024),
+    )
 
-    parsed = parse(raw, Limits(max_bytes=40 * 1024 * 1024))  # base64 makes it 36 MB
+    parsed = parse(corpus.multipart([scan]))
 
     assert parsed.attachments == ()
     assert parsed.skipped == (("scan.pdf", "larger than the 25 MB limit"),)
@@ -267,3 +273,71 @@ def test_html_only_gives_its_text_and_keeps_the_raw_html():
 
     assert parsed.text == "Sort code 20-00-00\n\nAccount 12345678"
     assert parsed.html == html
+
+
+def test_a_signed_message_keeps_its_document_and_skips_the_signature():
+    signed = corpus.nested(
+        [
+            corpus.text_part("Statement attached."),
+            corpus.file_part("statement.pdf", corpus.pdf()),
+        ]
+    )
+    signature = corpus.file_part("smime.p7s", b"0\x82\x05signature", "application/pkcs7-signature")
+    raw = corpus.multipart(
+        [signed, signature],
+        subtype="signed",
+        type_params='; protocol="application/pkcs7-signature"; micalg=sha-256',
+    )
+
+    parsed = parse(raw)
+
+    assert names(parsed) == ["statement.pdf"]
+    assert parsed.skipped == (("smime.p7s", "the message's digital signature"),)
+
+
+def test_an_encrypted_message_is_kept_as_it_came_and_said_so():
+    raw = corpus.single(
+        corpus.headers_block(),
+        'application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"',
+        b"MIAGCSqGSIb3DQEHA6CAMIACAQAxggFA\r\n",
+        "Content-Transfer-Encoding: base64",
+        'Content-Disposition: attachment; filename="smime.p7m"',
+    )
+
+    parsed = parse(raw)
+
+    assert names(parsed) == ["smime.p7m"]
+    assert "encrypted content (S/MIME or PGP): kept as it came, unread" in parsed.defects
+
+
+def test_a_message_as_a_mail_client_writes_it():
+    # Written by the standard library's generator, as Outlook would send it: text and HTML
+    # alternatives, a logo referenced from the HTML, and two documents (one with a non-ASCII
+    # name, which the generator encodes per RFC 2231).
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "Alice Client <alice@client.example>"
+    message["To"] = "harbour+k7x2q9@in.atlas.example"
+    message["Subject"] = "Relevés de novembre"
+    message["Date"] = corpus.DATE
+    message.set_content("Please find November's statement and invoice.\n")
+    message.add_alternative('<p>Please find November\'s statement.</p><img src="cid:logo">', "html")
+    html = message.get_payload()[1]
+    html.add_related(
+        b"\x89PNG" + bytes(3_000), "image", "png", cid="<logo>", filename="image001.png"
+    )
+    message.add_attachment(corpus.pdf(), "application", "pdf", filename="Relevé novembre.pdf")
+    message.add_attachment(
+        corpus.pdf(corpus.INVOICE_LINES), "application", "pdf", filename="inv.pdf"
+    )
+
+    parsed = parse(message.as_bytes())
+
+    assert parsed.kind == Kind.DOCUMENTS
+    assert parsed.subject == "Relevés de novembre"
+    assert parsed.text == "Please find November's statement and invoice.\n"
+    assert parsed.html.startswith("<p>Please find")
+    assert names(parsed) == ["Relevé novembre.pdf", "inv.pdf"]
+    assert parsed.skipped == (("image001.png", "inline image in the signature"),)
+    assert parsed.defects == ()

@@ -204,3 +204,12 @@ def test_a_spoofed_sender_with_dmarc_fail_is_not_authenticated():
     )
 
     assert (parsed.authenticated, parsed.auth_summary) == (False, "dmarc=fail")
+
+
+def test_utf8_headers_as_smtputf8_mail_sends_them():
+    raw = "From: José <José@Exämple.com>\r\nSubject: Relevé de novembre\r\n\r\nhi\r\n"
+
+    parsed = parse(raw.encode("utf-8"))
+
+    assert (parsed.from_address, parsed.from_name) == ("josé@exämple.com", "José")
+    assert parsed.subject == "Relevé de novembre"
