@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("documents.urls")),
     path("", include("portal.urls")),
+    path("", include("inbox.urls")),
     path("inbox/hooks/", include("inbox.webhook_urls")),
 ]
 
