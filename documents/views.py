@@ -21,6 +21,7 @@ from cycle.periods import period_label
 from documents import serving
 from documents import store as documents
 from documents.access import access_document
+from documents.extensions import with_source_links
 from documents.forms import DocumentFilterForm, DocumentUploadForm, ReclassifyForm
 from documents.models import Document, Source
 from documents.uploads import UploadRefused
@@ -92,6 +93,8 @@ def client_documents(request: HttpRequest, code) -> HttpResponse:
     filters = DocumentFilterForm(request.GET or None, periods=periods, auto_id="filter-%s")
     queryset = filters.apply(_live(client)).select_related("uploaded_by", "uploaded_by_contact")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Where an app above filed a document from (the inbox: its email), one query per page.
+    page.object_list = with_source_links(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = client_tab_context(client)
@@ -132,6 +135,7 @@ def document_detail(request: HttpRequest, code) -> HttpResponse:
 
 def _detail(request, document, form, status=200) -> HttpResponse:
     context = client_tab_context(document.client)
+    (document,) = with_source_links([document])
     context.update(tab="documents", document=document, form=form)
     return render(request, "documents/document_detail.html", context, status=status)
 

@@ -22,3 +22,10 @@ class InboxConfig(AppConfig):
             on_inbound(sender, **kwargs)
 
         inbound.connect(deliver, weak=False, dispatch_uid="inbox.webhooks.on_inbound")
+
+        from inbox.integration import register
+
+        # The client page, the request email and reminders, and the Documents tab show the
+        # client's address and where emailed documents came from: the places the floors below
+        # leave for the inbox.
+        register()

@@ -43,6 +43,7 @@ from notifications.services import (
     initial_email_state,
 )
 from portal import mail
+from portal.extensions import EmailLine, request_email_extras
 from portal.models import (
     DocumentRequest,
     PortalEmail,
@@ -210,8 +211,11 @@ def reminder_subject(dues: list[Due]) -> str:
     return f"Reminder: documents still needed for {len(clients)} of your companies"
 
 
-def _record(practice, contact, dues: list[Due], today, now) -> PortalEmail | None:
-    """The contact's email of the day and its reminder rows; None if a run recorded it first."""
+def _record(
+    practice, contact, dues: list[Due], today, now, extras: dict[int, list[EmailLine]]
+) -> PortalEmail | None:
+    """The contact's email of the day and its reminder rows; None if a run recorded it first.
+    ``extras``: client id → the lines the apps above add under its documents."""
     context = {
         "dues": [
             {
@@ -221,6 +225,7 @@ def _record(practice, contact, dues: list[Due], today, now) -> PortalEmail | Non
                 "items": due.items,
                 "late": due.document_request.due < today,
                 "link": mail.portal_request_url(due.document_request),
+                "extras": extras.get(due.document_request.client_id, []),
             }
             for due in dues
         ],
@@ -252,6 +257,16 @@ def _record(practice, contact, dues: list[Due], today, now) -> PortalEmail | Non
         # Another run recorded today's email to this contact, or one of these steps.
         return None
     return email
+
+
+def _extras(due_by_contact) -> dict[int, list[EmailLine]]:
+    """The lines the apps above add for each client reminded today, at once for all of them."""
+    clients = {
+        due.document_request.client_id: due.document_request.client
+        for _, dues in due_by_contact
+        for due in dues
+    }
+    return request_email_extras(clients.values()) if clients else {}
 
 
 def assignee(document_request: DocumentRequest):
@@ -385,9 +400,10 @@ def record_reminders(now: datetime.datetime) -> ReminderRun:
             to_escalate.append((document_request, missing[document_request.pk]))
 
     new_emails = run.new_emails
+    extras = _extras(due_by_contact.values())
     for contact, dues in due_by_contact.values():
         try:
-            email = _record(practice, contact, dues, today, now)
+            email = _record(practice, contact, dues, today, now, extras)
         except Exception:
             logger.exception(
                 "reminders: email to contact %s (requests %s) of practice %s not recorded",

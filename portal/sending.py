@@ -21,6 +21,7 @@ from django.db import transaction
 from atlasos import clock
 from atlasos.refusals import Refusal
 from portal import mail
+from portal.extensions import request_email_extras
 from portal.models import DocumentRequest, PortalEmail, RequestItem, RequestStatus
 
 RESEND_AFTER = datetime.timedelta(minutes=2)
@@ -111,6 +112,8 @@ def send_request(
             "received": len(items) - len(missing),
             "link": mail.portal_request_url(locked),
             "again": locked.status == RequestStatus.SENT,
+            # Other ways to send them that the apps above add (the inbox's address).
+            "extras": request_email_extras([locked.client])[locked.client_id],
         }
         emails = [
             mail.compose(

@@ -14,7 +14,7 @@ from clients.access import (
     access_client_contact,
     access_contact,
 )
-from clients.extensions import annotate_contacts, contact_columns
+from clients.extensions import annotate_contacts, client_parts, contact_columns
 from clients.forms import BankAccountForm, ClientFilterForm, ClientForm, ContactForm
 from clients.models import BankAccount, Client, ClientContact, Tag
 
@@ -80,7 +80,11 @@ def client_tab_context(client: Client) -> dict:
 def client_detail(request: HttpRequest, code) -> HttpResponse:
     client = access_client(request, code)
     context = client_tab_context(client)
-    context.update(tab="overview", tags=list(client.tags.order_by("name")))
+    context.update(
+        tab="overview",
+        tags=list(client.tags.order_by("name")),
+        parts=client_parts(request, client),
+    )
     return render(request, "clients/client_detail.html", context)
 
 

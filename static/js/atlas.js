@@ -104,3 +104,38 @@
     if (again && !again.disabled) again.focus();
   });
 })();
+
+// Copy buttons: <button data-copy="text" hidden> appears where the browser can copy and puts
+// its text on the clipboard, saying so in the [data-copy-status] beside it. Without a script
+// the button stays hidden and the text beside it is there to select.
+(function () {
+  "use strict";
+
+  function reveal(root) {
+    if (!navigator.clipboard || !root.querySelectorAll) return;
+    root.querySelectorAll("button[data-copy][hidden]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
+  function say(button, text) {
+    const status = button.parentElement && button.parentElement.querySelector("[data-copy-status]");
+    if (!status) return;
+    status.textContent = text;
+    window.setTimeout(function () {
+      if (status.textContent === text) status.textContent = "";
+    }, 4000);
+  }
+
+  reveal(document);
+  document.addEventListener("htmx:load", function (event) { reveal(event.target); });
+
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest && event.target.closest("button[data-copy]");
+    if (!button) return;
+    navigator.clipboard.writeText(button.getAttribute("data-copy")).then(
+      function () { say(button, "Copied"); },
+      function () { say(button, "Could not copy: select the address and copy it"); }
+    );
+  });
+})();
