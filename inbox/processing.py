@@ -28,6 +28,7 @@ from inbox.storage import raw_prefix
 logger = logging.getLogger(__name__)
 
 Status = InboundMessage.Status
+Filed = InboundAttachment.Status
 
 IGNORED_BECAUSE = {
     Kind.BOUNCE: "A delivery failure report (bounce): nothing to file, and never answered.",
@@ -96,7 +97,11 @@ def _process(message: InboundMessage) -> InboundMessage:
         return _finish(message, Status.REJECTED, rejected.reason)
     _keep_parsed(message, parsed)
     if parsed.kind != Kind.DOCUMENTS:
-        return _finish(message, Status.IGNORED, IGNORED_BECAUSE[parsed.kind])
+        why = IGNORED_BECAUSE[parsed.kind]
+        message.attachments.filter(status=Filed.WAITING).update(
+            status=Filed.NOT_DOCUMENT, reason=why
+        )
+        return _finish(message, Status.IGNORED, why)
     return route_and_file(message)
 
 
@@ -249,9 +254,17 @@ def _fallback_period(message: InboundMessage) -> datetime.date:
 
 
 def finish_filed(message: InboundMessage, attachments, user=None) -> InboundMessage:
-    """The message is routed: say how many attachments were filed, to whom and how surely."""
+    """The message is routed: say how many attachments were filed, to whom and how surely. When
+    the store took none of them (each refused by the upload checks), it is rejected with the
+    first refusal's reason."""
+    kept = [a for a in attachments if a.status in (Filed.FILED, Filed.DUPLICATE)]
+    if not kept:
+        refused = next((a.reason for a in attachments if a.reason), "")
+        return _finish(
+            message, Status.REJECTED, f"Nothing could be filed: {refused}", handled_by=user
+        )
     clients = {a.client_id for a in attachments}
-    filed = sum(1 for a in attachments if a.status == InboundAttachment.Status.FILED)
+    filed = sum(1 for a in attachments if a.status == Filed.FILED)
     noun = "attachment" if len(attachments) == 1 else "attachments"
     reason = f"{filed} of {len(attachments)} {noun} filed."
     if filed < len(attachments):
