@@ -167,6 +167,18 @@ def resolve(address: str) -> Resolved | None:
     return Resolved(row, address, row.practice_id, row.client_id)
 
 
+def on_practice_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    """A new practice has its inbound address from the start: mail to it is never refused."""
+    if created and not raw:
+        _practice_row(instance)
+
+
+def on_client_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    """A new client has its inbound address from the start."""
+    if created and not raw:
+        client_address(instance)
+
+
 def is_known(address: str) -> bool:
     """Whether ``address`` is one of our inbox addresses (the SMTP listener's RCPT check)."""
     return resolve(address) is not None

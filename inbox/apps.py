@@ -12,6 +12,16 @@ class InboxConfig(AppConfig):
         register_code_converter("inbound_attachment", "inbox.InboundAttachment")
         register_code_converter("routing_rule", "inbox.RoutingRule")
 
+        from django.db.models.signals import post_save
+
+        from atlasos.tenancy.models import Practice
+        from clients.models import Client
+        from inbox.addresses import on_client_saved, on_practice_saved
+
+        # Every practice and every client has its inbound address from the day it is made.
+        post_save.connect(on_practice_saved, sender=Practice, dispatch_uid="inbox_practice_address")
+        post_save.connect(on_client_saved, sender=Client, dispatch_uid="inbox_client_address")
+
         from anymail.signals import inbound
 
         def deliver(sender, **kwargs):

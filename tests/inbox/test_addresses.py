@@ -7,9 +7,10 @@ import re
 
 import pytest
 
-from atlasos.tenancy.context import practice_context
+from atlasos.tenancy.context import practice_context, unscoped
 from inbox import addresses
 from inbox.addresses import TOKEN_ALPHABET, TOKEN_LENGTH
+from inbox.models import InboxAddress
 from tests.factories.clients import ClientFactory
 from tests.factories.tenancy import PracticeFactory
 
@@ -68,9 +69,11 @@ def test_every_client_has_its_own_token(practice):
 
 
 def test_a_token_already_taken_is_drawn_again(practice, monkeypatch):
-    first, second = ClientFactory(practice=practice), ClientFactory(practice=practice)
+    addresses.practice_address(practice)
     draws = iter(["aaaaaaaaaa", "aaaaaaaaaa", "bbbbbbbbbb"])
     monkeypatch.setattr(addresses, "_new_token", lambda: next(draws))
+    # A client has its address from the moment it is saved.
+    first, second = ClientFactory(practice=practice), ClientFactory(practice=practice)
     assert address_of(first) == f"{SLUG}+aaaaaaaaaa@{DOMAIN}"
     assert address_of(second) == f"{SLUG}+bbbbbbbbbb@{DOMAIN}"
 
@@ -82,6 +85,17 @@ def test_the_address_follows_the_domain_setting(acme, settings):
 
 
 # --- resolving an address -----------------------------------------------------------------------
+
+
+def test_a_new_practice_and_a_new_client_can_receive_mail_before_anyone_looks(db):
+    new = PracticeFactory(name="Brand New Bookkeeping")
+    with practice_context(new.pk):
+        client = ClientFactory(practice=new)
+    with unscoped("test"):
+        rows = {row.client_id: row.local_part for row in InboxAddress.objects.filter(practice=new)}
+    assert rows[None] == "brand-new-bookkeeping"
+    assert rows[client.pk].startswith("brand-new-bookkeeping+")
+    assert addresses.resolve(f"brand-new-bookkeeping@{DOMAIN}").practice_id == new.pk
 
 
 def test_the_practice_address_resolves_to_the_practice_and_no_client(practice):
