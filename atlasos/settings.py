@@ -330,6 +330,11 @@ ATLAS_UPLOAD_MAX_BYTES = env.int("ATLAS_UPLOAD_MAX_BYTES", default=25 * 1024 * 1
 # The practice's inbound address is <practice-slug>@ATLAS_INBOX_DOMAIN and each client's
 # <practice-slug>+<token>@ATLAS_INBOX_DOMAIN.
 ATLAS_INBOX_DOMAIN = env.str("ATLAS_INBOX_DOMAIN", default="inbox.atlasos.localhost").lower()
+# The receiving servers whose Authentication-Results header counts (RFC 8601 authserv-ids),
+# besides ATLAS_INBOX_DOMAIN (what the webhooks write) and mx.<ATLAS_INBOX_DOMAIN>: your MTA's
+# in front of the SMTP listener, or the polled mailbox's (e.g. mx.google.com). A header any
+# other server, or the sender, wrote is ignored: a contact's address then only suggests.
+ATLAS_INBOX_AUTHSERV_IDS = [a.lower() for a in env.list("ATLAS_INBOX_AUTHSERV_IDS", default=[])]
 # Caps on one inbound message: over any of them it is kept, marked rejected with the reason.
 ATLAS_INBOX_MAX_BYTES = env.int("ATLAS_INBOX_MAX_BYTES", default=30 * 1024 * 1024)
 ATLAS_INBOX_MAX_ATTACHMENTS = env.int("ATLAS_INBOX_MAX_ATTACHMENTS", default=100)

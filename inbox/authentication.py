@@ -8,6 +8,7 @@ Pure: standard library only.
 """
 
 import re
+from collections.abc import Collection
 
 from inbox.mail_text import header_text, strip_comments
 
@@ -34,15 +35,24 @@ _RESULT = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=\s*([A-Za-z]+)")
 _PROPERTY = re.compile(r"([A-Za-z]+)\.([A-Za-z0-9_-]+)\s*=\s*\"?([^\s;\"]+)")
 
 
-def read_authentication(raw_value: str | None, from_address: str) -> tuple[bool, str]:
+def read_authentication(
+    raw_value: str | None, from_address: str, trusted: Collection[str] | None = None
+) -> tuple[bool, str]:
     """(authenticated, summary) from the topmost Authentication-Results only (the one our
     receiving server added; those below it may come from the sender). Authenticated when it
-    says dmarc=pass, or spf=pass and dkim=pass with a passing domain aligned with From's."""
+    says dmarc=pass, or spf=pass and dkim=pass with a passing domain aligned with From's.
+
+    With ``trusted`` (authserv-ids, lowercase), a header another server wrote counts for
+    nothing (RFC 8601 §5): a sender talking straight to our listener cannot vouch for itself."""
     if raw_value is None:
         return False, "no Authentication-Results"
+    text = strip_comments(header_text(raw_value))[:10_000]
+    authserv = text.split(";", 1)[0].strip().split(" ", 1)[0].strip().lower()
+    if trusted is not None and authserv not in {t.lower() for t in trusted}:
+        return False, f"Authentication-Results by {authserv[:100] or '(none)'}, not ours"
     from_domain = from_address.rpartition("@")[2]
     results: dict[str, list[tuple[str, dict[str, str]]]] = {"spf": [], "dkim": [], "dmarc": []}
-    for segment in strip_comments(header_text(raw_value))[:10_000].split(";"):
+    for segment in text.split(";")[1:]:
         match = _RESULT.match(segment)
         if not match or match.group(1).lower() not in results:
             continue

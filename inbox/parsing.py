@@ -29,6 +29,7 @@ import email
 import email.utils
 import logging
 import re
+from collections.abc import Collection
 from datetime import UTC, datetime
 from email.message import Message
 
@@ -105,9 +106,18 @@ def _message_id(raw_value: str | None) -> str:
 # --- parse --------------------------------------------------------------------------------
 
 
-def parse(raw: bytes, limits: Limits = Limits()) -> ParsedMessage:  # noqa: B008
+def parse(
+    raw: bytes,
+    limits: Limits = Limits(),  # noqa: B008
+    *,
+    trusted_authserv_ids: Collection[str] | None = None,
+) -> ParsedMessage:
     """Read one raw message. Raise ``MessageRejected`` over a cap; never any other exception,
-    whatever the bytes. (``Limits`` is frozen, so the shared default is safe.)"""
+    whatever the bytes. (``Limits`` is frozen, so the shared default is safe.)
+
+    ``trusted_authserv_ids``: the receiving servers whose Authentication-Results count (RFC
+    8601 §5: a header is only trusted when its authserv-id is one of ours); None trusts the
+    topmost header whoever wrote it."""
     raw = bytes(raw)
     precheck(raw, limits)
     policy = BoundedPolicy()
@@ -124,7 +134,7 @@ def parse(raw: bytes, limits: Limits = Limits()) -> ParsedMessage:  # noqa: B008
             f"The message could not be read as email ({type(error).__name__})."
         ) from None
     try:
-        return _read(message, policy, limits)
+        return _read(message, policy, limits, trusted_authserv_ids)
     except MessageRejected:
         raise
     except RecursionError:
@@ -137,7 +147,9 @@ def parse(raw: bytes, limits: Limits = Limits()) -> ParsedMessage:  # noqa: B008
         raise MessageRejected(f"The message could not be read ({type(error).__name__}).") from None
 
 
-def _read(message: Message, policy: BoundedPolicy, limits: Limits) -> ParsedMessage:
+def _read(
+    message: Message, policy: BoundedPolicy, limits: Limits, trusted: Collection[str] | None
+) -> ParsedMessage:
     defects = Defects()
     headers = raw_headers(message)
     from_address, from_name = read_sender(raw_get(headers, "from"))
@@ -147,7 +159,7 @@ def _read(message: Message, policy: BoundedPolicy, limits: Limits) -> ParsedMess
     for problem in policy._problems:
         defects.add(problem)
     authenticated, summary = read_authentication(
-        raw_get(headers, "authentication-results"), from_address
+        raw_get(headers, "authentication-results"), from_address, trusted
     )
     top = (part_content_type(message), part_param(message, "report-type"))
     return ParsedMessage(

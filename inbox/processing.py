@@ -49,6 +49,13 @@ def limits() -> Limits:
     )
 
 
+def trusted_authserv_ids() -> list[str]:
+    """The receiving servers we trust to say whether a sender was authenticated: the ones
+    configured, ours (the webhooks write the inbox domain) and mx.<inbox domain>."""
+    domain = settings.ATLAS_INBOX_DOMAIN
+    return [*settings.ATLAS_INBOX_AUTHSERV_IDS, domain, f"mx.{domain}"]
+
+
 def _finish(message: InboundMessage, status: str, reason: str, **fields) -> InboundMessage:
     message.status = status
     message.reason = reason[:500]
@@ -92,7 +99,7 @@ def _process(message: InboundMessage) -> InboundMessage:
     with default_storage.open(message.raw_key, "rb") as stored:
         raw = stored.read()
     try:
-        parsed = parse(raw, limits())
+        parsed = parse(raw, limits(), trusted_authserv_ids=trusted_authserv_ids())
     except MessageRejected as rejected:
         return _finish(message, Status.REJECTED, rejected.reason)
     _keep_parsed(message, parsed)

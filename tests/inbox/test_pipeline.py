@@ -165,6 +165,28 @@ def test_an_authenticated_contact_routes_with_high_confidence(practice, acme, de
     )
 
 
+def test_a_verdict_written_by_another_server_counts_for_nothing(practice, acme, deliver):
+    # A sender talking straight to the listener writes its own "pass" on top.
+    results = (
+        "mx.attacker.example; spf=pass smtp.mailfrom=client.example;"
+        " dkim=pass header.d=client.example; dmarc=pass header.from=client.example"
+    )
+
+    message = deliver(corpus.authenticated(results), addresses.practice_address(practice))
+
+    assert message.status == Status.TRIAGE and not message.authenticated
+    assert documents(practice) == []
+
+
+def test_the_operators_mta_can_be_trusted_by_setting(practice, acme, deliver, settings):
+    settings.ATLAS_INBOX_AUTHSERV_IDS = ["mx.practice-mta.example"]
+    results = "mx.practice-mta.example; dmarc=pass header.from=client.example"
+
+    message = deliver(corpus.authenticated(results), addresses.practice_address(practice))
+
+    assert (message.status, message.confidence) == (Status.ROUTED, "high")
+
+
 def test_an_unauthenticated_contact_is_only_a_suggestion(practice, acme, deliver):
     message = deliver(corpus.forged_authentication(), addresses.practice_address(practice))
 
