@@ -8,7 +8,11 @@ Each provider's view is anymail's own with the inbox's rules on top (``InboxWebh
 - the provider's own check runs after it: Mailgun's HMAC signature (anymail), Amazon SNS's
   certificate signature (``inbox.sns_signatures``: anymail 13 does not check it);
 - a call failing a check is answered 400 (anymail's ``AnymailWebhookValidationFailure``) and
-  recorded as a ``RefusedDelivery``, never stored as mail.
+  recorded as a ``RefusedDelivery``, never stored as mail;
+- a provider the server is not configured for (Mailgun without
+  ``MAILGUN_WEBHOOK_SIGNING_KEY``: anymail raises ``AnymailConfigurationError`` as the view is
+  made), or a provider posting here what belongs elsewhere (Postmark's bounce webhook, an SES
+  sending event's topic), is answered 400 and recorded in the same way, with the reason.
 
 A call that passes becomes a ``Delivery``: the message's raw bytes (the provider's raw MIME when
 it sends one, byte for byte; otherwise anymail's reconstruction with stable MIME boundaries, so
@@ -36,7 +40,11 @@ import re
 from dataclasses import dataclass, field
 
 import requests
-from anymail.exceptions import AnymailAPIError, AnymailWebhookValidationFailure
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailConfigurationError,
+    AnymailWebhookValidationFailure,
+)
 from anymail.webhooks.amazon_ses import AmazonSESInboundWebhookView
 from anymail.webhooks.base import AnymailBasicAuthMixin
 from anymail.webhooks.mailgun import MailgunInboundWebhookView
@@ -44,6 +52,7 @@ from anymail.webhooks.postmark import PostmarkInboundWebhookView
 from anymail.webhooks.sendgrid import SendGridInboundWebhookView
 from cryptography import x509
 from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse, HttpResponseBadRequest
 
 from inbox import intake
 from inbox.models import Channel
@@ -89,6 +98,19 @@ class InboxWebhook:
 
     provider = ""  # our name for the provider, stored on each message
 
+    def __init__(self, **kwargs):
+        self.misconfigured = ""
+        try:
+            super().__init__(**kwargs)
+        except AnymailConfigurationError as error:
+            # anymail reads the provider's settings as each request's view is made and raises
+            # when one it needs is missing: answered by ``post``, never a 500.
+            self.misconfigured = self.configuration_problem(error)
+
+    def configuration_problem(self, error: AnymailConfigurationError) -> str:
+        """What is missing, in the words staff read on the refusal."""
+        return str(error)
+
     def validate_request(self, request):
         if not self.basic_auth:
             raise AnymailWebhookValidationFailure(
@@ -104,12 +126,18 @@ class InboxWebhook:
         """Anything to do with the request before anymail reads it."""
 
     def post(self, request, *args, **kwargs):
+        if self.misconfigured:
+            return self.refused_as_misconfigured(request, self.misconfigured)
         try:
             self.before(request)
             return super().post(request, *args, **kwargs)
         except AnymailWebhookValidationFailure as failure:
             self.refused(request, f"{self.esp_name} webhook refused: {failure}")
             raise
+        except AnymailConfigurationError as error:
+            # The provider posts here what belongs to another URL (Postmark's bounce webhook,
+            # an SES sending event's topic): the operator's to set right, never mail.
+            return self.refused_as_misconfigured(request, str(error))
         except RequestDataTooBig:
             # Django's DATA_UPLOAD_MAX_MEMORY_SIZE is smaller than this post: the mail is not
             # kept (400), and staff can see that it came.
@@ -119,6 +147,20 @@ class InboxWebhook:
                 "refused: larger than DATA_UPLOAD_MAX_MEMORY_SIZE",
             )
             raise
+
+    def refused_as_misconfigured(self, request, problem: str) -> HttpResponse:
+        """A 400, as for every other refusal here (an unset ``WEBHOOK_SECRET`` among them), and
+        the problem recorded where staff read refusals. Not a 5xx: the call can never succeed
+        until the operator changes a setting, and a 5xx reads as the server failing. Not a 404,
+        which sends the operator to check the URL they gave the provider. Providers retry a
+        400 for hours (Mailgun 8, Postmark 10.5; SNS does not retry a 4xx), so mail posted
+        just before the setting is fixed still arrives, and then they stop."""
+        self.refused(request, f"{self.esp_name} webhook refused: {problem}")
+        return HttpResponseBadRequest(
+            f"{self.esp_name} webhook refused: this server's webhook settings are incomplete "
+            "or wrong (the reason is recorded with the inbox's refused deliveries).\n",
+            content_type="text/plain; charset=utf-8",
+        )
 
     def refused(self, request, reason: str) -> None:
         intake.record_refusal(
@@ -181,6 +223,13 @@ class MailgunInbound(InboxWebhook, MailgunInboundWebhookView):
     signing key (``MAILGUN_WEBHOOK_SIGNING_KEY``), checked by anymail."""
 
     provider = "mailgun"
+
+    def configuration_problem(self, error):
+        # The one setting anymail's Mailgun view cannot do without (settings.ANYMAIL takes it
+        # from the environment variable of the same name).
+        if "MAILGUN_WEBHOOK_SIGNING_KEY" in str(error):
+            return "MAILGUN_WEBHOOK_SIGNING_KEY is not set"
+        return super().configuration_problem(error)
 
     def before(self, request):
         if "mime" in request.path:
