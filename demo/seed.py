@@ -23,6 +23,7 @@ from clients.choices import AccountingSystem, EntityType, PayrollFrequency, VatF
 from clients.models import BankAccount, Client, ClientContact, ClientTag, Contact, Tag
 from demo.alerts import seed_overdue_alerts, settle_notifications
 from demo.cycle_history import seed_cycle
+from demo.inbox_story import seed_inbox
 from demo.portal_story import portal_clients, seed_portal, untouched_packs
 
 User = get_user_model()
@@ -247,8 +248,8 @@ def seed_practice(
 ) -> SeedResult:
     """Create the practice with its team and clients, their packs as of now (the newest
     period the recurrence has made and ``history`` before it), the portal contact's story when
-    ``portal_email`` is given, and the bell; a second run for the same practice changes
-    nothing."""
+    ``portal_email`` is given and with it the inbox's mail of the last hours, and the bell; a
+    second run for the same practice changes nothing."""
     started = time.perf_counter()
     existing = Practice.objects.filter(name=name).first()
     if existing is not None:
@@ -281,6 +282,8 @@ def seed_practice(
                 demo=demo,
                 others=others,
             )
+            # With the portal, the inbox: mail of the last hours, filed, in triage or ignored.
+            seed_inbox(practice, now, clients=seeded, period=cycle.newest, demo=demo, others=others)
             # The bell: today's overdue alerts and the older ones already read, none emailed.
             seed_overdue_alerts(practice, now)
             settle_notifications(now)
