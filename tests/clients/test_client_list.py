@@ -43,8 +43,9 @@ def make_clients(practice, count, preparer, reviewer):
     return clients
 
 
-# Session, user (with practice), filter-form members, count, page of clients, tags prefetch.
-CLIENT_LIST_QUERIES = 7
+# Session, user (with practice), filter-form members, count, page of clients, tags prefetch, the
+# bell's unread count, and the top bar's inbox count (messages waiting in triage).
+CLIENT_LIST_QUERIES = 8
 
 
 @pytest.mark.parametrize("count", [10, 500])
@@ -60,8 +61,9 @@ def test_client_list_runs_the_same_queries_at_any_size(
     assert response.status_code == 200
 
 
-# Session, user, client, tab counts, then the tab's own rows (tags, contacts or accounts).
-CLIENT_PAGE_QUERIES = 6
+# Session, user, client, tab counts, then the tab's own rows (tags, contacts or accounts), the
+# bell's unread count and the top bar's inbox count (messages waiting in triage).
+CLIENT_PAGE_QUERIES = 7
 # The Details tab also shows the client's inbox address: its live one and its rotated ones
 # (the inbox's part, ``clients.extensions``). The first visit makes the address.
 CLIENT_DETAIL_QUERIES = CLIENT_PAGE_QUERIES + 2

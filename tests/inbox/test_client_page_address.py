@@ -130,8 +130,9 @@ def test_only_the_details_tab_carries_it(client, staff, acme):
     assert address_of(acme) not in contacts
 
 
-# Session, user, client, tab counts, tags, the bell; then the address and its rotated ones.
-DETAIL_QUERIES = 8
+# Session, user, client, tab counts, tags, the bell, the top bar's inbox count (messages waiting
+# in triage); then the address and its rotated ones.
+DETAIL_QUERIES = 9
 
 
 @pytest.mark.parametrize("rotations", [0, 5])

@@ -458,13 +458,14 @@ def test_pack_page_query_count_does_not_grow_with_documents_or_contacts(
         delivery = do_publish(pack, documents, staff)
         with practice_context(practice.pk):
             acknowledge(delivery, PortalEmail.objects.first().contact)
-    # The pack page's own (see tests/tasks/test_pack_page.py: 12, including the stages the
-    # viewer ticked, which the segregation rules read), then the Deliver panel's two: 13 the
-    # delivery's document links (with the delivery, who published and acknowledged it, the
-    # documents); 14 its emails with their contacts — or, before delivery, the candidates,
-    # and 15 the items of the period's open requests, for the warning about documents still
-    # outstanding (portal.closing.outstanding; the pack is reviewed, so it can be delivered).
-    with django_assert_num_queries(14 if delivered else 15):
+    # The pack page's own (see tests/tasks/test_pack_page.py: 13, including the stages the
+    # viewer ticked, which the segregation rules read, and the top bar's inbox count of messages
+    # waiting in triage), then the Deliver panel's two: 14 the delivery's document links (with
+    # the delivery, who published and acknowledged it, the documents); 15 its emails with their
+    # contacts — or, before delivery, the candidates, and 16 the items of the period's open
+    # requests, for the warning about documents still outstanding (portal.closing.outstanding;
+    # the pack is reviewed, so it can be delivered).
+    with django_assert_num_queries(15 if delivered else 16):
         page = page_of(http, pack)
     html = panel(page)
     if delivered:

@@ -114,8 +114,9 @@ def test_the_tab_query_count_does_not_grow(
             )
             RequestItemFactory.create_batch(3, practice=practice, request=request)
     # session, user, client, tab counts, paginator count, page of requests with progress and
-    # pack, the reminder settings (practice's and client's), the notification bell.
-    with django_assert_num_queries(8):
+    # pack, the reminder settings (practice's and client's), the notification bell, the top bar's
+    # inbox count (messages waiting in triage).
+    with django_assert_num_queries(9):
         response = http.get(reverse("client_requests", args=[client_ltd.code]))
     assert response.content.decode().count('<tr id="request-') == count
 
@@ -186,8 +187,9 @@ def test_the_request_page_query_count_does_not_grow(
             services.link_document(row, DocumentFactory(practice=practice, client=client_ltd))
     # session, user, request (with client, pack, creator), tab counts, items (with who marked
     # them), their documents, the emails sent (request sends; reminder steps with their email
-    # and contact), who a send goes to, the reminder settings, the notification bell.
-    with django_assert_num_queries(11):
+    # and contact), who a send goes to, the reminder settings, the notification bell, the top
+    # bar's inbox count (messages waiting in triage).
+    with django_assert_num_queries(12):
         response = http.get(detail(request))
     assert response.content.decode().count('class="pack-item request-item') == count
 

@@ -138,8 +138,9 @@ def test_the_request_page_with_emails_keeps_its_query_count(
                 email=reminder, request=doc_request, contact=contact, step=1, items=["Receipts"]
             )
     # session, user, request, tab counts, items, their documents, request emails, reminder
-    # steps (with email and contact), recipients, reminder settings, the notification bell.
-    with django_assert_num_queries(11):
+    # steps (with email and contact), recipients, reminder settings, the notification bell, the
+    # top bar's inbox count (messages waiting in triage).
+    with django_assert_num_queries(12):
         page = http.get(reverse("request_detail", args=[doc_request.code])).content.decode()
     assert page.count("Reminder 1") == sends
     assert page.count(">The request<") == sends

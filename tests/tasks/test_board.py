@@ -376,8 +376,9 @@ def build(practice, people, n: int):
 
 # 1 session, 2 user, 3-4 filter form (team members, templates), 5 completion rate,
 # 6 packs per stage, 7 days in each stage, 8-10 workload, 11 overdue count, 12 overdue page,
-# 13 the notification bell's unread count (top bar).
-BOARD_QUERIES = 13
+# 13 the notification bell's unread count (top bar), 14 the top bar's inbox count (messages
+# waiting in triage).
+BOARD_QUERIES = 14
 
 
 @pytest.mark.parametrize("n_clients", [2, 60])

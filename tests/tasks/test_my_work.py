@@ -123,9 +123,10 @@ def test_my_work_query_count_does_not_grow_with_packs(
         PackItemFactory(practice=practice, pack=pack, done_at=wall_clock.now(), done_by=staff)
     as_manager = signed_in(manager)
     # 1 session, 2 user (with practice), 3 count of my open packs, 4 the page of packs with
-    # client, template and the four progress counts (one grouped query), 5-6 bulk reassign
-    # form: preparer and reviewer choices.
-    with django_assert_num_queries(7):
+    # client, template and the four progress counts (one grouped query), 5 the top bar's inbox
+    # count (messages waiting in triage), 6 the bell's unread count, 7-8 bulk reassign form:
+    # preparer and reviewer choices.
+    with django_assert_num_queries(8):
         response = as_manager.get("/my-work/")
     assert response.status_code == 200
     assert response.content.decode().count('name="packs"') == min(n_packs, 50)

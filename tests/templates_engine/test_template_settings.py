@@ -197,8 +197,8 @@ def many_templates(practice, count: int, items_each: int):
 
 
 # Every signed-in page: 1 the session, 2 the user with their practice, 3 the bell's unread
-# count. Then the page's own.
-REQUEST_QUERIES = 3
+# count, 4 the top bar's inbox count (messages waiting in triage). Then the page's own.
+REQUEST_QUERIES = 4
 
 
 @pytest.mark.parametrize("count", [1, 19])
@@ -206,7 +206,7 @@ def test_template_list_query_count_does_not_grow(
     partner_http, practice, count, django_assert_num_queries
 ):
     many_templates(practice, count, items_each=30 if count > 1 else 2)
-    # 3 the templates with their item, mandatory, optional and client counts.
+    # 5 the templates with their item, mandatory, optional and client counts.
     with django_assert_num_queries(REQUEST_QUERIES + 1):
         response = partner_http.get("/settings/templates/")
     assert response.content.decode().count("<tr>") == count + 2  # header row + standard
@@ -217,7 +217,7 @@ def test_template_detail_query_count_does_not_grow(
     partner_http, practice, items_each, django_assert_num_queries
 ):
     template = many_templates(practice, 20 if items_each > 2 else 2, items_each)
-    # 3 the template, 4 its client count, 5 its items, 6 its open packs.
+    # 5 the template, 6 its client count, 7 its items, 8 its open packs.
     with django_assert_num_queries(REQUEST_QUERIES + 4):
         response = partner_http.get(f"/settings/templates/{template.code}/")
     assert response.content.decode().count('class="checklist-item"') == items_each
