@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0004_indexes_lead_with_practice'),
+        ("notifications", "0004_indexes_lead_with_practice"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('overdue', 'Overdue'), ('documents', 'Documents received')], default='overdue', max_length=20),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[("overdue", "Overdue"), ("documents", "Documents received")],
+                default="overdue",
+                max_length=20,
+            ),
         ),
     ]
