@@ -51,6 +51,8 @@ os.environ["AWS_STORAGE_BUCKET_NAME"] = ""  # local file-system storage, in a th
 MEDIA = tempfile.TemporaryDirectory(prefix="atlasos-bench-inbox-")
 os.environ["MEDIA_ROOT"] = MEDIA.name
 
+from demo.files import assemble_pdf, escape  # noqa: E402  (pure: no Django needed)
+
 TARGET_RATE = 100.0
 TARGET_RIGHT = 99.0
 WARM_UP = 10
@@ -60,18 +62,14 @@ KB = 1024
 # --- PDFs and messages --------------------------------------------------------------------
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
 def padded_pdf(title: str, lines: list[str], size: int, rng: random.Random) -> bytes:
     """A one-page PDF of about ``size`` bytes: ``title`` and ``lines`` in Helvetica, and a
     scanned logo (an image XObject of random bytes) making up the size, as a real statement's
     embedded images and fonts do."""
     stream = ["q 160 0 0 48 380 770 cm /Im1 Do Q", "BT", "/F2 16 Tf", "56 780 Td"]
-    stream += [f"({_escape(title)}) Tj", "/F1 10 Tf", "0 -28 Td"]
+    stream += [f"({escape(title)}) Tj", "/F1 10 Tf", "0 -28 Td"]
     for line in lines:
-        stream += [f"({_escape(line)}) Tj", "0 -14 Td"]
+        stream += [f"({escape(line)}) Tj", "0 -14 Td"]
     stream.append("ET")
     content = "\n".join(stream).encode("latin-1", "replace")
     objects = [
@@ -93,19 +91,7 @@ def padded_pdf(title: str, lines: list[str], size: int, rng: random.Random) -> b
         + image
         + b"\nendstream"
     )
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-    ).encode()
-    return bytes(out)
+    return assemble_pdf(objects, header=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 
 
 @dataclass

@@ -3,15 +3,16 @@ accounts. One page of Helvetica text each, with a correct cross-reference table,
 in any PDF viewer and pass the upload checks like a client's own file."""
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
+    """Text as a PDF string literal's content."""
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
 def text_pdf(title: str, lines: list[str]) -> bytes:
     """A one-page A4 PDF: ``title`` in bold, then ``lines``."""
-    stream = ["BT", "/F2 16 Tf", "56 780 Td", f"({_escape(title)}) Tj", "/F1 10 Tf", "0 -28 Td"]
+    stream = ["BT", "/F2 16 Tf", "56 780 Td", f"({escape(title)}) Tj", "/F1 10 Tf", "0 -28 Td"]
     for line in lines:
-        stream += [f"({_escape(line)}) Tj", "0 -15 Td"]
+        stream += [f"({escape(line)}) Tj", "0 -15 Td"]
     stream.append("ET")
     content = "\n".join(stream).encode("latin-1", "replace")
     objects = [
@@ -23,7 +24,13 @@ def text_pdf(title: str, lines: list[str]) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
+    return assemble_pdf(objects)
+
+
+def assemble_pdf(objects: list[bytes], header: bytes = b"%PDF-1.4\n") -> bytes:
+    """A PDF file of ``objects`` (numbered from 1; the first the catalogue) with a correct
+    cross-reference table."""
+    out = bytearray(header)
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
