@@ -226,8 +226,14 @@ def route_and_file(message: InboundMessage) -> InboundMessage:
     clients, rules = facts.client_facts(), facts.rules()
     attachments = list(message.attachments.filter(status=InboundAttachment.Status.WAITING))
     everything = "\n".join(a.text for a in attachments)
-    message.candidates = candidates_json(rank(_evidence(message, everything), clients, rules))
-    routes = {a.pk: decide(rank(_evidence(message, a.text), clients, rules)) for a in attachments}
+    ranked = rank(_evidence(message, everything), clients, rules)
+    message.candidates = candidates_json(ranked)
+    if len(attachments) == 1:  # its evidence is the message's: rank once
+        routes = {attachments[0].pk: decide(ranked)}
+    else:
+        routes = {
+            a.pk: decide(rank(_evidence(message, a.text), clients, rules)) for a in attachments
+        }
     if not attachments or None in routes.values():
         return _finish(message, Status.TRIAGE, _why_triage(message, routes))
     period = _fallback_period(message)
