@@ -90,6 +90,21 @@ def client_address(client) -> str:
     return full(row.local_part)
 
 
+def client_addresses(clients) -> dict[int, str]:
+    """Client id → its live inbound address, for many clients in one query (an address is made
+    for a client that has none yet, as ``client_address`` does)."""
+    clients = list(clients)
+    with unscoped("inbox: clients' addresses"):
+        rows = InboxAddress.objects.filter(
+            client_id__in=[c.pk for c in clients], retired_at=None
+        ).order_by("pk")
+        found = {row.client_id: row.local_part for row in rows}
+        for client in clients:
+            if client.pk not in found:
+                found[client.pk] = _create_client_row(client).local_part
+    return {client_id: full(local) for client_id, local in found.items()}
+
+
 def rotate_client_address(client) -> str:
     """A new address for the client; the old one keeps working for 30 days
     (``ATLAS_INBOX_RETIRED_DAYS``), then its mail goes to triage."""

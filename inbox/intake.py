@@ -149,16 +149,19 @@ def enqueue(message: InboundMessage) -> None:
 
 def reprocess(message: InboundMessage) -> None:
     """Staff asked to process a message again ("reprocess"): from its raw bytes, as new. A
-    message already filed is not processed again (its documents are in the store)."""
-    if message.status == InboundMessage.Status.ROUTED:
-        return
-    InboundMessage.objects.filter(pk=message.pk).update(
+    message already filed is not processed again (its documents are in the store), even when
+    it was filed a moment ago by someone else: the status is checked in the update itself."""
+    reset = InboundMessage.objects.exclude(status=InboundMessage.Status.ROUTED).filter(
+        pk=message.pk
+    )
+    if not reset.update(
         status=InboundMessage.Status.RECEIVED,
         reason="",
         claimed_at=None,
         attempts=0,
         processed_at=None,
-    )
+    ):
+        return
     enqueue(message)
 
 

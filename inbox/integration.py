@@ -15,11 +15,10 @@ inbox fills them here, and ``register`` (called from ``InboxConfig.ready``) regi
 from django.conf import settings
 from django.utils.html import format_html
 
-from atlasos.accounts.models import Role
 from clients.extensions import ClientPart, register_client_part
 from documents.extensions import SourceLink, register_source_links
 from documents.models import Source
-from inbox.addresses import client_address, retired_addresses
+from inbox.addresses import client_address, client_addresses, retired_addresses
 from inbox.models import InboundAttachment
 from portal.extensions import EmailLine, register_request_email_extra
 
@@ -32,22 +31,21 @@ def client_address_part(request, client) -> ClientPart:
         {
             "address": client_address(client),
             "retired": retired_addresses(client),
-            "can_rotate": request.user.role == Role.PARTNER,
+            "can_rotate": request.user.is_partner,
             "grace_days": settings.ATLAS_INBOX_RETIRED_DAYS,
         },
     )
 
 
 def email_documents_lines(clients) -> dict[int, EmailLine]:
-    """Client id → "Or email your documents to <its address>" (one query a client)."""
-    lines = {}
-    for client in clients:
-        address = client_address(client)
-        lines[client.pk] = EmailLine(
+    """Client id → "Or email your documents to <its address>" (one query for them all)."""
+    return {
+        client_id: EmailLine(
             text=f"Or email your documents to {address}",
             html=format_html('Or email your documents to <a href="mailto:{0}">{0}</a>', address),
         )
-    return lines
+        for client_id, address in client_addresses(clients).items()
+    }
 
 
 def message_links(documents) -> dict[int, SourceLink]:

@@ -328,3 +328,16 @@ def test_processing_twice_files_once(practice, acme, deliver):
     with practice_context(practice.pk):
         assert process(message.pk) is None
     assert len(documents(practice)) == 1
+
+
+def test_reprocess_leaves_a_message_filed_meanwhile_alone(practice, acme, deliver, monkeypatch):
+    message = deliver(corpus.invoice_pdf(), addresses.client_address(acme))
+    stale = InboundMessage(pk=message.pk, practice=practice, status=Status.TRIAGE)
+    queued = []
+    monkeypatch.setattr(intake, "enqueue", queued.append)
+
+    with practice_context(practice.pk):
+        intake.reprocess(stale)
+        message.refresh_from_db()
+
+    assert (message.status, queued) == (Status.ROUTED, [])

@@ -130,3 +130,15 @@ def test_the_plain_text_part_shows_the_address_as_typed(
     line = next(line for line in text.splitlines() if line.startswith("Or email"))
     assert "&" not in line and "<" not in line
     assert "Harbour &amp; Quay Bakery Ltd" in html  # the HTML part still escapes names
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_lines_for_many_clients_take_one_query(practice, count, django_assert_num_queries):
+    from inbox.integration import email_documents_lines
+
+    with practice_context(practice.pk):
+        clients = [ClientFactory(practice=practice) for _ in range(count)]
+    with django_assert_num_queries(1):
+        lines = email_documents_lines(clients)
+    assert sorted(lines) == sorted(c.pk for c in clients)
+    assert len({line.text for line in lines.values()}) == count
