@@ -2,22 +2,18 @@
 the HTML body made safe, its attachments and where each went, the routing reasons), an
 attachment's bytes, and "Reprocess"."""
 
-import logging
-
-from django.conf import settings
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from atlasos.accounts.decorators import staff_required
 from atlasos.htmx import is_fragment_request
 from clients.models import Client
+from documents import serving
 from inbox import intake
 from inbox.access import access_inbound_attachment, access_inbound_message
 from inbox.context_processors import CACHE_ATTRIBUTE, forget_waiting
@@ -26,10 +22,7 @@ from inbox.models import InboundAttachment, InboundMessage
 from inbox.storage import raw_prefix
 from inbox.views.html_body import sanitise
 
-logger = logging.getLogger(__name__)
-
 PAGE_SIZE = 50
-SIGNED_URL_SECONDS = 60
 Status = InboundMessage.Status
 # The HTML body's frame may show text and the message's own styles, and load nothing at all:
 # no script, no image, no font, no form, no plugin, and no page may frame it but ours.
@@ -175,28 +168,8 @@ def attachment_download(request: HttpRequest, code) -> HttpResponse:
     if not key or not key.startswith(raw_prefix(attachment.practice_id)):
         raise Http404("This attachment's bytes were not kept.")
     name = attachment.name or f"attachment-{attachment.position}"
-    if settings.AWS_STORAGE_BUCKET_NAME:
-        url = default_storage.url(
-            key,
-            parameters={
-                "ResponseContentDisposition": content_disposition_header(True, name),
-                "ResponseContentType": "application/octet-stream",
-            },
-            expire=SIGNED_URL_SECONDS,
-        )
-        return redirect(url)
-    try:
-        stored = default_storage.open(key, "rb")
-    except (FileNotFoundError, OSError):
-        logger.error("inbox attachment %s: file %s is missing", attachment.code, key)
-        raise Http404("The file of this attachment is missing.") from None
     # Whatever the email said the type was, the browser gets bytes to save, not to render.
-    response = FileResponse(
-        stored, as_attachment=True, filename=name, content_type="application/octet-stream"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serving.download(key, name=name, content_type="application/octet-stream")
 
 
 @staff_required
