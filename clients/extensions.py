@@ -22,6 +22,10 @@ from django.dispatch import Signal
 # the portal revokes that contact's access to that client.
 contact_removed = Signal()
 
+# Sent inside the transaction of a bulk import (clients.imports), which saves clients, contacts
+# and their links without their post_save signals, with ``practice_id``.
+clients_imported = Signal()
+
 
 @dataclass(frozen=True)
 class ContactColumn:

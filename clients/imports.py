@@ -20,6 +20,7 @@ from django.db.models import Prefetch
 from atlasos import clock
 from atlasos.tenancy.context import practice_context, require_practice_id
 from clients import csv_io, csv_validate
+from clients.extensions import clients_imported
 from clients.forms import team_members
 from clients.models import Client, ClientContact, ClientImport, ClientTag, Contact, Tag
 
@@ -271,6 +272,7 @@ def _create_clients(rows: list[csv_io.ClientRow]) -> int:
         ),
         batch_size=BATCH_SIZE,
     )
+    clients_imported.send(sender=Client, practice_id=require_practice_id())
     return len(clients)
 
 

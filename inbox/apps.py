@@ -22,6 +22,24 @@ class InboxConfig(AppConfig):
         post_save.connect(on_practice_saved, sender=Practice, dispatch_uid="inbox_practice_address")
         post_save.connect(on_client_saved, sender=Client, dispatch_uid="inbox_client_address")
 
+        from django.db.models.signals import post_delete
+
+        from clients.extensions import clients_imported
+        from clients.models import BankAccount, ClientContact, Contact
+        from inbox.facts import forget, on_client_fact_changed
+
+        # The router keeps each practice's client facts between messages (inbox.facts): any
+        # change to what it routes on makes every process read them again.
+        for model in (Client, BankAccount, Contact, ClientContact):
+            uid = f"inbox_facts_{model.__name__}"
+            post_save.connect(on_client_fact_changed, sender=model, dispatch_uid=uid)
+            post_delete.connect(on_client_fact_changed, sender=model, dispatch_uid=uid)
+        clients_imported.connect(
+            lambda sender, practice_id, **kwargs: forget(practice_id),
+            weak=False,
+            dispatch_uid="inbox_facts_imported",
+        )
+
         from anymail.signals import inbound
 
         def deliver(sender, **kwargs):

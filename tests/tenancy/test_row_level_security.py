@@ -130,3 +130,39 @@ def test_the_setting_follows_the_context_on_a_reused_connection(practice, other_
         assert setting() == str(other_practice.pk)
     with unscoped("test"):
         assert setting() == "*"
+
+
+def current_setting():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('app.practice_id', true)")
+        return cursor.fetchone()[0]
+
+
+class Undo(Exception):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_setting_is_right_after_a_rollback_undid_it(practice, other_practice):
+    # The backend skips the set when the connection already has the value; a rollback undoes a
+    # set made inside its transaction, so the next statement must set it again.
+    with practice_context(practice.pk):
+        assert current_setting() == str(practice.pk)
+    with pytest.raises(Undo), transaction.atomic(), practice_context(other_practice.pk):
+        assert current_setting() == str(other_practice.pk)
+        raise Undo
+    with practice_context(other_practice.pk):
+        assert current_setting() == str(other_practice.pk)
+    assert current_setting() == ""
+
+
+@pytest.mark.django_db
+def test_the_setting_is_right_after_a_savepoint_rollback(practice, other_practice):
+    with transaction.atomic(), practice_context(practice.pk):
+        assert current_setting() == str(practice.pk)
+        sid = transaction.savepoint()
+        with practice_context(other_practice.pk):
+            assert current_setting() == str(other_practice.pk)
+            transaction.savepoint_rollback(sid)  # the server is back to the first practice
+            assert current_setting() == str(other_practice.pk)
+        assert current_setting() == str(practice.pk)
