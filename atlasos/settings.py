@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "documents",
     "portal",
     "inbox",
+    "reconciliation",
     "demo",
     # Inbound webhooks of the email providers (the Smart Inbox's first way in).
     "anymail",

@@ -1,3 +1,2 @@
-"""Bank statement import, matching and reconciliation reports (a later issue).
-
-Not installed yet: this package holds no code until its issue lands."""
+"""Bank reconciliation: statements and ledger transactions in, the matcher, the workspace where
+unmatched items are worked to zero, and the reconciliation statement filed as a PDF."""

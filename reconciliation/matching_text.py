@@ -1,0 +1,142 @@
+"""The words of a bank line and a ledger entry, made comparable: the party text (upper case,
+no digits, no banking stop-words) and the reference tokens (Odoo's rule: four or more letters
+and digits with at least one digit, or four or more digits; leading zeros stripped).
+
+Pure: no Django. Used by ``reconciliation.matching``."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+# Words every bank puts on its lines, and words every bookkeeper puts in the ledger: they say
+# how the money moved, not who paid, so two lines sharing them are no more alike.
+STOP_WORDS = frozenset(
+    word
+    for row in (
+        "A AND AT BACS BGC BP CARD CD CHQ CHEQUE CO COM CONTACTLESS CR CREDIT DD DDR DEB DEBIT",
+        "DIRECT FASTER FOR FPI FPO FPS FROM FT GB GBP IN INV INVOICE LIMITED LLP LTD NET OF ON",
+        "PAYMENT PAYMENTS PAY PAID PLC PO PURCHASE RECEIPT RECEIVED REF SALES SO STO STANDING",
+        "ORDER TFR THE TO TRANSFER UK VIA WWW SALARY WAGES PAYROLL",
+        "JAN FEB MAR APR MAY JUN JUL AUG SEP SEPT OCT NOV DEC",
+    )
+    for word in row.split(" ")
+)
+
+_TOKEN = re.compile(r"[A-Z0-9]+")
+_DIGITS = re.compile(r"[0-9]{4,}")
+
+_parsed: dict[str, tuple[str, frozenset[str]]] = {}
+
+
+def parse(text: str) -> tuple[str, frozenset[str]]:
+    """``(party text, reference tokens)`` of a line's text or reference, remembered (the
+    same card merchant, the same standing order, come back every week)."""
+    found = _parsed.get(text)
+    if found is None:
+        if len(_parsed) > 100_000:
+            _parsed.clear()
+        tokens = _TOKEN.findall(text.upper())
+        words = " ".join(t for t in tokens if t.isalpha() and t not in STOP_WORDS)
+        found = _parsed[text] = (words, _references(tokens))
+    return found
+
+
+def _references(tokens: list[str]) -> frozenset[str]:
+    found: set[str] = set()
+    for token in tokens:
+        if len(token) < 4 or token.isalpha():
+            continue
+        if token.isdigit():
+            stripped = token.lstrip("0")
+            if len(stripped) >= 3:
+                found.add(stripped)
+            continue
+        found.add(token)
+        for digits in _DIGITS.findall(token):
+            stripped = digits.lstrip("0")
+            if len(stripped) >= 3:
+                found.add(stripped)
+    return frozenset(found)
+
+
+def reference_tokens(*texts: str) -> frozenset[str]:
+    """The reference-like tokens of ``texts``: ``INV-0001042`` gives ``1042``; ``INV1042``
+    gives ``INV1042`` and ``1042`` (so a reference with its prefix dropped still agrees)."""
+    found: frozenset[str] = frozenset()
+    for text in texts:
+        if text:
+            found = found | parse(text)[1]
+    return found
+
+
+def party_text(text: str) -> str:
+    """The words of ``text`` that name someone: upper case, letters only, no stop-words,
+    single spaces. ``"CARD PAYMENT TO TESCO STORES 3297 ON 14 MAR"`` gives ``"TESCO STORES"``."""
+    return parse(text)[0] if text else ""
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """``MKTPLACE`` for ``MARKETPLACE``, ``AMZN`` for ``AMAZON``: same first letter, and the
+    short word's letters appear in order in the long one."""
+    if len(short) < 3 or short[0] != long[0] or len(short) > len(long):
+        return False
+    position = 0
+    for letter in short:
+        position = long.find(letter, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
+def _word_score(word: str, others: tuple[str, ...]) -> float:
+    best = 0.0
+    for other in others:
+        if word == other:
+            return 1.0
+        short, long = (word, other) if len(word) <= len(other) else (other, word)
+        if len(short) == 1:
+            if long.startswith(short):
+                best = max(best, 0.9)  # an initial
+        elif len(short) >= 3 and long.startswith(short):
+            best = max(best, 0.95)
+        elif _abbreviates(short, long):
+            best = max(best, 0.85)
+        elif len(short) >= 4:
+            best = max(best, fuzz.ratio(word, other) / 100 if fuzz.ratio(word, other) >= 80 else 0)
+    return best
+
+
+@lru_cache(maxsize=65536)
+def similarity(a: str, b: str) -> float:
+    """How alike two party texts are, 0 to 100; 0 when either is empty (no evidence either
+    way). rapidfuzz's token-set ratio, or, when banks abbreviate (``AMAZON MKTPLACE`` for
+    ``AMAZON MARKETPLACE EU SARL``), the share of the shorter text's words that abbreviate a
+    word of the other."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 100.0
+    score = fuzz.token_set_ratio(a, b)
+    if score >= 90:
+        return score
+    words_a, words_b = tuple(a.split()), tuple(b.split())
+    if len(words_a) > len(words_b):
+        words_a, words_b = words_b, words_a
+    abbreviated = 100 * sum(_word_score(w, words_b) for w in words_a) / len(words_a)
+    return max(score, abbreviated)
+
+
+def near_reference(refs_a: frozenset[str], refs_b: frozenset[str]) -> bool:
+    """Two references one slip apart (two digits swapped, one digit wrong or missing), each
+    at least five characters: a reference mistyped by the payer."""
+    for a in refs_a:
+        if len(a) < 5:
+            continue
+        for b in refs_b:
+            if len(b) >= 5 and abs(len(a) - len(b)) <= 1 and OSA.distance(a, b) <= 1:
+                return True
+    return False
