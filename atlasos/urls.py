@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("portal.urls")),
     path("", include("inbox.urls")),
+    path("", include("reconciliation.urls")),
     path("inbox/hooks/", include("inbox.webhook_urls")),
 ]
 

@@ -81,7 +81,7 @@ class DocumentUploadForm(forms.Form):
         self.fields["period"].choices = period_choices(today)
         self.fields["period"].initial = period_value(last_month(today))
         self.fields["files"].help_text = (
-            "Choose one or several. PDF, images, CSV, Excel, OFX/QFX, camt.053 XML, MT940 or "
+            "Choose one or several. PDF, images, CSV, Excel, OFX/QFX, QIF, camt.053 XML, MT940 or "
             f"Word; at most {human_size(settings.ATLAS_UPLOAD_MAX_BYTES)} each."
         )
 

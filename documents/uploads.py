@@ -27,7 +27,7 @@ MAX_NAME_LENGTH = 150
 CHUNK = 64 * 1024
 
 ACCEPTED = (
-    "Upload PDF, images (PNG, JPEG), CSV, Excel (XLSX, XLS), OFX/QFX, camt.053 XML, MT940 "
+    "Upload PDF, images (PNG, JPEG), CSV, Excel (XLSX, XLS), OFX/QFX, QIF, camt.053 XML, MT940 "
     "or Word (DOCX) files."
 )
 
@@ -49,6 +49,7 @@ CSV = Kind("text/csv", ("csv", "tsv"))
 TEXT = Kind("text/plain", ("txt", "csv", "tsv"))
 MT940 = Kind("text/plain", ("sta", "mt940", "940", "txt"))
 OFX = Kind("application/x-ofx", ("ofx", "qfx"))
+QIF = Kind("application/qif", ("qif",))
 CAMT = Kind("application/xml", ("xml",))
 XLSX = Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",))
 XLS = Kind("application/vnd.ms-excel", ("xls",))
@@ -162,6 +163,9 @@ def safe_name(raw: str | None, kind: Kind) -> str:
 # --- types ------------------------------------------------------------------------------------
 
 
+QIF_HEADER = re.compile(rb"!(type|account|option|clear)", re.IGNORECASE)
+
+
 def _text_kind(head: bytes, name: str) -> Kind | None:
     body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if HTML_MARKERS.search(head):
@@ -172,6 +176,8 @@ def _text_kind(head: bytes, name: str) -> Kind | None:
         return CAMT if CAMT_NAMESPACE.search(head) else None
     if len(MT940_TAGS.findall(head)) >= 2:
         return MT940
+    if QIF_HEADER.match(body):
+        return QIF
     return CSV if _split(name)[1] in ("csv", "tsv") else TEXT
 
 

@@ -6,44 +6,64 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal, localcontext
+from itertools import chain
+from operator import attrgetter
 
+from reconciliation.matching_text import forget as forget_text
 from reconciliation.matching_text import parse
 from reconciliation.matching_types import Line, MatchRules
 
 # A reference token on more lines than this (a customer's account number quoted every month,
 # a card's last four digits) does not tell one line from another.
 COMMON_REFERENCE = 3
+HUNDREDTH = Decimal("0.01")
 
 
 class Entry:
-    """A line as the passes see it: minor units, day numbers, party text, references."""
+    """A line as the passes see it: minor units, day numbers, party text, references.
+    ``rank`` is the line's place among its side's lines sorted by ``key`` (date, amount, id):
+    comparing ranks orders two lines of one side as their keys do, for less."""
 
-    __slots__ = ("side", "id", "key", "day", "cents", "party", "refs", "text", "taken")
+    __slots__ = ("side", "id", "key", "day", "cents", "party", "refs", "text", "taken", "rank")
 
     def __init__(self, side: str, line: Line, cents: int):
         self.side = side
         self.id = line.id
-        self.day = line.date.toordinal()
+        self.day = day = line.date.toordinal()
         self.cents = cents
         self.text = line.text
-        party, refs = parse(line.text) if line.text else ("", frozenset())
-        if line.reference:
-            refs = refs | parse(line.reference)[1]
-        self.party = party
-        self.refs = refs
-        self.key = (self.day, cents, id_key(line.id))
+        self.party, self.refs = words(line.text, line.reference)
+        line_id = line.id
+        self.key = (
+            day,
+            cents,
+            (0, line_id, "") if isinstance(line_id, int) else (1, 0, str(line_id)),
+        )
         self.taken = False
+        self.rank = 0
 
 
-def id_key(line_id) -> tuple:
-    return (0, line_id, "") if isinstance(line_id, int) else (1, 0, str(line_id))
+_words: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
+NO_WORDS = ("", frozenset())
 
 
-def decimal_places(amount: Decimal) -> int:
-    if not amount.is_finite():
-        raise ValueError(f"amount {amount} is not a number")
-    exponent = amount.as_tuple().exponent
-    return -exponent if exponent < 0 else 0
+def forget() -> None:
+    """Empty the caches: lines' words, parsed texts, name similarities."""
+    _words.clear()
+    forget_text()
+
+
+def words(text: str, reference: str) -> tuple[str, frozenset[str]]:
+    """``(party text, reference tokens)`` of a line's text and reference, remembered."""
+    found = _words.get((text, reference))
+    if found is None:
+        if len(_words) > 100_000:
+            _words.clear()
+        party, refs = parse(text) if text else NO_WORDS
+        if reference:
+            refs = refs | parse(reference)[1]
+        found = _words[(text, reference)] = (party, refs)
+    return found
 
 
 def to_minor(amount: Decimal, places: int) -> int:
@@ -64,8 +84,13 @@ class Book:
     """Both sides prepared for the passes, with the rules in minor units."""
 
     def __init__(self, bank: Sequence[Line], ledger: Sequence[Line], rules: MatchRules):
-        exponents = {line.amount.as_tuple().exponent for line in bank}
-        exponents.update(line.amount.as_tuple().exponent for line in ledger)
+        # Almost every amount is in hundredths: only the others are looked at closer.
+        exponents = {
+            line.amount.as_tuple().exponent
+            for line in chain(bank, ledger)
+            if not line.amount.same_quantum(HUNDREDTH)
+        }
+        exponents.add(HUNDREDTH.as_tuple().exponent)
         exponents.add(rules.tolerance.as_tuple().exponent)
         if any(isinstance(e, str) for e in exponents):
             raise ValueError("an amount is not a number")
@@ -79,27 +104,30 @@ class Book:
             self.ledger = [
                 Entry("ledger", line, int(line.amount.scaleb(places))) for line in ledger
             ]
-        self.bank.sort(key=_by_key)
-        self.ledger.sort(key=_by_key)
         for side, entries in (("bank", self.bank), ("ledger", self.ledger)):
+            entries.sort(key=_by_key)
+            for rank, entry in enumerate(entries):
+                entry.rank = rank
             if len({entry.id for entry in entries}) < len(entries):
                 seen: set = set()
                 twice = next(e.id for e in entries if e.id in seen or seen.add(e.id))
                 raise ValueError(f"{side} line id {twice!r} appears twice")
         self.tolerance = to_minor(rules.tolerance, places)
         self.percent = rules.tolerance_percent or Decimal(0)
+        self.percent_ratio = self.percent.as_integer_ratio()
         self.unit = 10**places
+        self.date_scores: dict[int, float] = {}  # the date's share of a pair's score, by lag
         self.bank_amounts = Counter(e.cents for e in self.bank)
         self.ledger_amounts = Counter(e.cents for e in self.ledger)
         self._drop_common_references()
 
     def _drop_common_references(self):
-        bank = Counter(token for entry in self.bank for token in entry.refs)
-        ledger = Counter(token for entry in self.ledger for token in entry.refs)
-        common = {t for t, n in bank.items() if n > COMMON_REFERENCE}
-        common.update(t for t, n in ledger.items() if n > COMMON_REFERENCE)
+        common = set()
+        for entries in (self.bank, self.ledger):
+            counts = Counter(chain.from_iterable([e.refs for e in entries if e.refs]))
+            common.update([t for t, n in counts.items() if n > COMMON_REFERENCE])
         if common:
-            for entry in self.bank + self.ledger:
+            for entry in chain(self.bank, self.ledger):
                 if entry.refs and not entry.refs.isdisjoint(common):
                     entry.refs = entry.refs - common
 
@@ -107,7 +135,8 @@ class Book:
         if not self.percent:
             return self.tolerance
         larger = max(abs(cents_a), abs(cents_b))
-        return max(self.tolerance, int(larger * self.percent / 100))
+        numerator, denominator = self.percent_ratio  # exact, and integers only
+        return max(self.tolerance, larger * numerator // (denominator * 100))
 
     def money(self, minor: int) -> Decimal:
         return to_decimal(minor, self.places)
@@ -120,8 +149,7 @@ class Book:
         return self.bank_amounts[cents] > 1 or self.ledger_amounts[cents] > 1
 
 
-def _by_key(entry: Entry):
-    return entry.key
+_by_key = attrgetter("key")
 
 
 def days_apart(days: int) -> str:

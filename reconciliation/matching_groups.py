@@ -30,9 +30,11 @@ def group_pass(book: Book) -> list[Match]:
     the candidates taken best first (fewest lines, nearest dates), each line once. A target
     whose group lost a line to a better one is searched again, up to ``ROUNDS`` times."""
     matches = []
-    targets = [e for e in book.bank + book.ledger if not e.taken and e.cents]
+    free = [e for e in book.bank + book.ledger if not e.taken and e.cents]
+    targets = free
     for _ in range(ROUNDS):
-        candidates = _candidates(book, targets)
+        free = [e for e in free if not e.taken]
+        candidates = _candidates(book, targets, free)
         candidates.sort(key=lambda c: c[0])
         blocked = []
         for _, target, members, score, reason in candidates:
@@ -56,42 +58,57 @@ def group_pass(book: Book) -> list[Match]:
     return matches
 
 
-def _candidates(book: Book, targets: list[Entry]) -> list[tuple]:
-    pools = {}
-    for side, entries in (("bank", book.bank), ("ledger", book.ledger)):
-        for positive in (True, False):
-            free = [e for e in entries if not e.taken and e.cents and (e.cents > 0) == positive]
-            pools[(side, positive)] = (free, [e.day for e in free])
+def _candidates(book: Book, targets: list[Entry], free: list[Entry]) -> list[tuple]:
+    """The best group of each target, among ``free`` (the free lines, each side in date
+    order)."""
+    pools: dict[tuple[str, bool], list[Entry]] = {
+        ("bank", True): [],
+        ("bank", False): [],
+        ("ledger", True): [],
+        ("ledger", False): [],
+    }
+    for entry in free:
+        pools[(entry.side, entry.cents > 0)].append(entry)
+    # each pool with its days (to find the window) and its amounts, made positive
+    sized = {
+        key: (entries, [e.day for e in entries], [abs(e.cents) for e in entries])
+        for key, entries in pools.items()
+    }
     candidates = []
     for target in targets:
         if target.taken:
             continue
         other = "ledger" if target.side == "bank" else "bank"
-        found = _best_group(book, target, *pools[(other, target.cents > 0)])
+        found = _best_group(book, target, sized[(other, target.cents > 0)])
         if found:
             candidates.append(found)
     return candidates
 
 
-def _pool(book: Book, target: Entry, free: list[Entry], days: list[int]) -> list[Entry]:
-    """Free lines of the target's sign, smaller than it, in the window: the nearest dates."""
-    low = bisect.bisect_left(days, target.day - book.window)
-    high = bisect.bisect_right(days, target.day + book.window)
-    size = abs(target.cents)
-    near = [e for e in free[low:high] if abs(e.cents) < size]
-    if len(near) > book.rules.group_pool_size:
-        day = target.day
-        near.sort(key=lambda e: (abs(e.day - day), e.key))
-        del near[book.rules.group_pool_size :]
-    return near
+def _by_size(entry: Entry):
+    return (abs(entry.cents), entry.rank)
 
 
-def _best_group(book: Book, target: Entry, free: list[Entry], days: list[int]):
-    pool = _pool(book, target, free, days)
-    if len(pool) < 2:
+def _best_group(book: Book, target: Entry, free: tuple):
+    """The target's pool (free lines of its sign, smaller than it, in the window: the
+    nearest dates first, at most ``rules.group_pool_size``), searched size by size."""
+    entries, days, sizes = free
+    day = target.day
+    low = bisect.bisect_left(days, day - book.window)
+    high = bisect.bisect_right(days, day + book.window, low)
+    if high - low < 2:
         return None
-    amounts = sorted(abs(e.cents) for e in pool)
     goal = abs(target.cents)
+    amounts = [size for size in sizes[low:high] if size < goal]
+    nearest = None
+    if len(amounts) > book.rules.group_pool_size:
+        nearest = [i for i in range(low, high) if sizes[i] < goal]
+        nearest.sort(key=lambda i: (abs(days[i] - day), entries[i].rank))
+        del nearest[book.rules.group_pool_size :]
+        amounts = [sizes[i] for i in nearest]
+    if len(amounts) < 2:
+        return None
+    amounts.sort()
     largest = book.rules.max_group_size
     if sum(amounts[-largest:]) < goal:
         return None
@@ -100,8 +117,15 @@ def _best_group(book: Book, target: Entry, free: list[Entry], days: list[int]):
         if sum(amounts[:size]) > goal or size == 5 and len(amounts) > FIVE_POOL:
             break
         if _may_reach(amounts, goal, size, sums):
-            # Sorted by amount, so the exact search can stop once the sums pass the target.
-            pool.sort(key=lambda e: (abs(e.cents), e.key))
+            if nearest is None:
+                pool = [
+                    e for e, x in zip(entries[low:high], sizes[low:high], strict=True) if x < goal
+                ]
+            else:
+                pool = [entries[i] for i in nearest]
+            # Sorted by amount, as ``amounts`` (the exact search stops once the sums pass
+            # the target).
+            pool.sort(key=_by_size)
             solutions = _subsets(amounts, goal, size, sums)
             if solutions:
                 return _candidate(book, target, pool, solutions)
@@ -118,7 +142,9 @@ def _may_reach(amounts: list[int], goal: int, size: int, sums: dict[int, set[int
     if size == 3:
         return not sums[2].isdisjoint([goal - a for a in amounts])
     if size == 4:
-        return not sums[2].isdisjoint(map(goal.__sub__, sums[2]))
+        # two pair sums, the smaller at most half the goal
+        half = goal // 2
+        return not sums[2].isdisjoint([goal - s for s in sums[2] if s <= half])
     if 3 not in sums:
         sums[3] = set(map(sum, combinations(amounts, 3)))
     return not sums[3].isdisjoint([goal - s for s in sums[2]])
@@ -137,22 +163,40 @@ def _subsets(amounts: list[int], goal: int, size: int, sums) -> list[tuple[int, 
     by_sum: dict[int, list[tuple[int, ...]]] = {}
 
     def pairs(value: int) -> list[tuple[int, ...]]:
-        if not by_sum:
-            for pair in combinations(range(len(amounts)), 2):
-                by_sum.setdefault(amounts[pair[0]] + amounts[pair[1]], []).append(pair)
-        return by_sum.get(value, [])
+        # Only the sums asked for, each found by looking its other half up (the amounts are
+        # sorted, so the first half stops at half the value): not every pair of the pool.
+        found = by_sum.get(value)
+        if found is None:
+            found = by_sum[value] = []
+            for i, amount in enumerate(amounts):
+                rest = value - amount
+                if rest < amount:
+                    break
+                others = where.get(rest)
+                if others:
+                    found += [(i, j) for j in others if j > i]
+        return found
 
     def triples(value: int) -> list[tuple[int, ...]]:
         found = []
         for i, amount in enumerate(amounts):
             if amount * 3 > value:
                 break
-            found += [(i, *pair) for pair in pairs(value - amount) if pair[0] > i]
+            split = pairs(value - amount)
+            if split:
+                found += [(i, *pair) for pair in split if pair[0] > i]
         return found
 
     parts = {1: singles, 2: pairs, 3: triples}
     first = size // 2
-    meeting = sorted(s for s in sums[first] if goal - s in sums[size - first])
+    if first == size - first:
+        # Halves of one size: every set is found from the split whose first half is the
+        # smaller, so the larger first halves (which would find them again) are skipped.
+        half, sums_first = goal // 2, sums[first]
+        meeting = sorted([s for s in sums_first if s <= half and goal - s in sums_first])
+    else:
+        rest = sums[size - first]
+        meeting = sorted([s for s in sums[first] if goal - s in rest])
     found: set[tuple[int, ...]] = set()
     for value in meeting:
         for left in parts[first](value):

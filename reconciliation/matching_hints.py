@@ -5,7 +5,6 @@ away (outside the window)", ...)."""
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
 
 from reconciliation.matching_book import Book, Entry
 from reconciliation.matching_types import Leftover
@@ -15,18 +14,15 @@ SMALL = 100  # a bank charge is at most this many whole units
 
 
 def leftovers(book: Book) -> tuple[list[Leftover], list[Leftover]]:
+    bank, ledger = _by_amount(book.bank), _by_amount(book.ledger)
     sides = []
-    for entries, others, other_name in (
-        (book.bank, book.ledger, "ledger entry"),
-        (book.ledger, book.bank, "bank line"),
+    for entries, same_side, others, other_name in (
+        (book.bank, bank, ledger, "ledger entry"),
+        (book.ledger, ledger, bank, "bank line"),
     ):
-        twins = Counter((e.day, e.cents, e.party) for e in entries)
-        by_amount: dict[int, list[Entry]] = defaultdict(list)
-        for other in others:
-            by_amount[other.cents].append(other)
         sides.append(
             [
-                Leftover(entry.side, entry.id, _hint(book, entry, twins, by_amount, other_name))
+                Leftover(entry.side, entry.id, _hint(book, entry, same_side, others, other_name))
                 for entry in entries
                 if not entry.taken
             ]
@@ -34,14 +30,26 @@ def leftovers(book: Book) -> tuple[list[Leftover], list[Leftover]]:
     return sides[0], sides[1]
 
 
-def _hint(book: Book, entry: Entry, twins, by_amount, other_name: str) -> str:
+def _by_amount(entries: list[Entry]) -> dict[int, list[Entry]]:
+    found: dict[int, list[Entry]] = {}
+    for entry in entries:
+        same = found.get(entry.cents)
+        if same is None:
+            found[entry.cents] = [entry]
+        else:
+            same.append(entry)
+    return found
+
+
+def _hint(book: Book, entry: Entry, same_side, by_amount, other_name: str) -> str:
     upper = entry.text.upper()
     if entry.side == "bank" and CHARGE_WORDS.search(upper):
         if entry.cents < 0 and -entry.cents <= SMALL * book.unit:
             return "bank charge"
         if entry.cents > 0 and "INTEREST" in upper:
             return "interest received"
-    if twins[(entry.day, entry.cents, entry.party)] > 1:
+    twins = [o for o in same_side[entry.cents] if o.day == entry.day and o.party == entry.party]
+    if len(twins) > 1:
         return "possible duplicate"
     same_amount = by_amount.get(entry.cents, ())
     inside = [o for o in same_amount if abs(o.day - entry.day) <= book.window]

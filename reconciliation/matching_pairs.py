@@ -23,16 +23,16 @@ def _take(*entries: Entry) -> None:
 
 def bucket(entries: list[Entry]) -> dict[int, tuple[list[int], list[Entry]]]:
     """Free entries by amount, each bucket sorted by day (with the days alongside)."""
-    buckets: dict[int, list[Entry]] = defaultdict(list)
+    buckets: dict[int, tuple[list[int], list[Entry]]] = {}
     for entry in entries:
         if not entry.taken:
-            buckets[entry.cents].append(entry)
-    return {cents: ([e.day for e in group], group) for cents, group in buckets.items()}
-
-
-def in_window(bucket, day: int, window: int) -> list[Entry]:
-    days, entries = bucket
-    return entries[bisect.bisect_left(days, day - window) : bisect.bisect_right(days, day + window)]
+            found = buckets.get(entry.cents)
+            if found is None:
+                buckets[entry.cents] = ([entry.day], [entry])
+            else:
+                found[0].append(entry.day)
+                found[1].append(entry)
+    return buckets
 
 
 def reference_pass(book: Book) -> list[Match]:
@@ -43,14 +43,21 @@ def reference_pass(book: Book) -> list[Match]:
             index[(entry.cents, token)].append(entry)
     candidates: dict[Entry, set[Entry]] = {}
     claimed: dict[Entry, int] = defaultdict(int)
+    window = book.window
     for bank_line in book.bank:
-        found = set()
+        if not bank_line.refs:
+            continue
+        found = None
         for token in bank_line.refs:
-            for entry in index.get((bank_line.cents, token), ()):
-                if abs(entry.day - bank_line.day) <= book.window:
+            entries = index.get((bank_line.cents, token))
+            if entries is None:
+                continue
+            for entry in entries:
+                if abs(entry.day - bank_line.day) <= window:
+                    if found is None:
+                        found = candidates[bank_line] = set()
                     found.add(entry)
         if found:
-            candidates[bank_line] = found
             for entry in found:
                 claimed[entry] += 1
     matches = []
@@ -62,7 +69,7 @@ def reference_pass(book: Book) -> list[Match]:
             continue
         _take(bank_line, entry)
         apart = abs(entry.day - bank_line.day)
-        shared = sorted(bank_line.refs & entry.refs, key=lambda t: (-len(t), t))[0]
+        shared = min(bank_line.refs & entry.refs, key=lambda t: (-len(t), t))
         score = round(95 + 5 * (1 - apart / (book.window + 1)), 1)
         reason = f"same amount, {days_apart(apart)}, reference {shared} agrees"
         matches.append(Match((bank_line.id,), (entry.id,), "auto", score, "reference", reason))
@@ -76,51 +83,85 @@ def _edge(book: Book, bank_line: Entry, entry: Entry) -> tuple:
     pairs), and a bank line dated before its entry counts as half as far again: money clears
     after it is booked far more often than before."""
     lag = bank_line.day - entry.day
-    apart = abs(lag)
-    text = similarity(bank_line.party, entry.party)
-    if bank_line.refs & entry.refs:
+    apart = lag if lag >= 0 else -lag
+    text = similarity(bank_line.party, entry.party) if bank_line.party and entry.party else 0.0
+    mine, theirs = bank_line.refs, entry.refs
+    if not mine or not theirs:
+        reference, weight = "", 0.0
+    elif not mine.isdisjoint(theirs):
         reference, weight = "agrees", 1.0
-    elif bank_line.refs and entry.refs and near_reference(bank_line.refs, entry.refs):
+    elif near_reference(mine, theirs):
         reference, weight = "nearly agrees", 0.6
     else:
         reference, weight = "", 0.0
-    distance = (apart if lag >= 0 else 1.5 * apart) / (1.5 * book.window + 1)
-    score = 45 * text / 100 + 35 * weight + 20 * (1 - distance * distance)
-    return (round(score, 3), bank_line, entry, apart, text, reference)
+    dated = book.date_scores.get(lag)
+    if dated is None:
+        distance = (apart if lag >= 0 else 1.5 * apart) / (1.5 * book.window + 1)
+        dated = book.date_scores[lag] = 20 * (1 - distance * distance)
+    return (
+        round(45 * text / 100 + 35 * weight + dated, 3),
+        bank_line,
+        entry,
+        apart,
+        text,
+        reference,
+    )
 
 
 def amount_date_pass(book: Book) -> list[Match]:
     """Equal amounts within the window, assigned globally; auto only when clear."""
     buckets = bucket(book.ledger)
+    window = book.window
     edges: list[tuple] = []
+    scores: dict[Entry, list[float]] = {}
     for bank_line in book.bank:
-        if bank_line.taken or bank_line.cents not in buckets:
+        if bank_line.taken:
             continue
-        for entry in in_window(buckets[bank_line.cents], bank_line.day, book.window):
-            edges.append(_edge(book, bank_line, entry))
-    scores: dict[Entry, list[float]] = defaultdict(list)
-    for edge in edges:
-        scores[edge[1]].append(edge[0])
-        scores[edge[2]].append(edge[0])
+        found = buckets.get(bank_line.cents)
+        if found is None:
+            continue
+        days, entries = found
+        day = bank_line.day
+        if len(days) == 1:
+            if abs(days[0] - day) > window:
+                continue
+        else:
+            low = bisect.bisect_left(days, day - window)
+            high = bisect.bisect_right(days, day + window, low)
+            if low == high:
+                continue
+            entries = entries[low:high]
+        mine = scores[bank_line] = []
+        for entry in entries:
+            edge = _edge(book, bank_line, entry)
+            edges.append(edge)
+            mine.append(edge[0])
+            theirs = scores.get(entry)
+            if theirs is None:
+                scores[entry] = [edge[0]]
+            else:
+                theirs.append(edge[0])
     matches = []
     for edge in assign(edges):
-        score, bank_line, entry = edge[:3]
-        _take(bank_line, entry)
+        score, bank_line, entry = edge[0], edge[1], edge[2]
+        bank_line.taken = entry.taken = True
         mine, theirs = scores[bank_line], scores[entry]
         options = max(len(mine), len(theirs))
-        margin = None
-        if options > 1:
-            # the best rival: any other candidate of either line (one copy of this score
-            # is this pair's own)
-            rivals = sorted(mine + theirs, reverse=True)
-            rivals.remove(score)
-            rivals.remove(score)
-            margin = score - rivals[0]
+        margin = None if options == 1 else score - _best_rival(mine + theirs, score)
         kind, reason = _judge(book, edge, margin, options)
         matches.append(
             Match((bank_line.id,), (entry.id,), kind, round(score, 1), "amount_date", reason)
         )
     return matches
+
+
+def _best_rival(scores: list[float], score: float) -> float:
+    """The best of ``scores`` but the pair's own (``score`` is in them twice: once among the
+    bank line's candidates, once among the entry's): any other candidate of either line."""
+    top = max(scores)
+    if top > score or scores.count(score) > 2:
+        return top
+    return max([s for s in scores if s != score])
 
 
 def _judge(book: Book, edge: tuple, margin: float | None, options: int):
@@ -163,22 +204,24 @@ def near_amounts(book: Book) -> list[tuple]:
     more than nothing and no more than the tolerance, within the window; scored."""
     if not book.tolerance and not book.percent:
         return []
-    ledger = sorted((e for e in book.ledger if not e.taken), key=lambda e: (e.cents, e.key))
+    ledger = sorted((e for e in book.ledger if not e.taken), key=lambda e: (e.cents, e.rank))
     amounts = [e.cents for e in ledger]
+    days = [e.day for e in ledger]
     window = book.window
+    wide = book.percent > 50
     edges = []
     for bank_line in book.bank:
         if bank_line.taken:
             continue
         cents, day = bank_line.cents, bank_line.day
         # |l - b| <= p * max(|b|, |l|) puts l within p / (1 - p) of b: twice p covers p <= 50 %
-        reach = book.tolerance_between(cents, 2 * cents)
-        if book.percent > 50:
-            reach = abs(cents) * 10
+        reach = abs(cents) * 10 if wide else book.tolerance_between(cents, 2 * cents)
         low = bisect.bisect_left(amounts, cents - reach)
-        high = bisect.bisect_right(amounts, cents + reach)
-        for entry in ledger[low:high]:
-            if abs(entry.day - day) > window or entry.cents == cents:
+        high = bisect.bisect_right(amounts, cents + reach, low)
+        first, last = day - window, day + window
+        for i in [i for i in range(low, high) if first <= days[i] <= last]:
+            entry = ledger[i]
+            if entry.cents == cents:
                 continue
             if (entry.cents > 0) != (cents > 0):
                 continue

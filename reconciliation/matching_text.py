@@ -26,10 +26,14 @@ STOP_WORDS = frozenset(
     for word in row.split(" ")
 )
 
-_TOKEN = re.compile(r"[A-Z0-9]+")
+# A token is a run of capitals and digits (in the text made upper case); a word is a token of
+# letters only, a code one of four or more characters with a digit.
+_WORD = re.compile(r"(?<![A-Z0-9])[A-Z]+(?![A-Z0-9])")
+_CODED = re.compile(r"(?<![A-Z0-9])(?=[A-Z]*[0-9])[A-Z0-9]{4,}(?![A-Z0-9])")
 _DIGITS = re.compile(r"[0-9]{4,}")
 
 _parsed: dict[str, tuple[str, frozenset[str]]] = {}
+NO_REFERENCES: frozenset[str] = frozenset()
 
 
 def parse(text: str) -> tuple[str, frozenset[str]]:
@@ -39,17 +43,24 @@ def parse(text: str) -> tuple[str, frozenset[str]]:
     if found is None:
         if len(_parsed) > 100_000:
             _parsed.clear()
-        tokens = _TOKEN.findall(text.upper())
-        words = " ".join(t for t in tokens if t.isalpha() and t not in STOP_WORDS)
-        found = _parsed[text] = (words, _references(tokens))
+        upper = text.upper()
+        words = " ".join([t for t in _WORD.findall(upper) if t not in STOP_WORDS])
+        coded = _CODED.findall(upper)
+        found = _parsed[text] = (words, _references(coded) if coded else NO_REFERENCES)
     return found
 
 
+def forget() -> None:
+    """Empty the caches of parsed texts and of name similarities."""
+    _parsed.clear()
+    similarity.cache_clear()
+    _pair_score.cache_clear()
+
+
 def _references(tokens: list[str]) -> frozenset[str]:
+    """The references among ``tokens`` of four or more letters and digits, with a digit."""
     found: set[str] = set()
     for token in tokens:
-        if len(token) < 4 or token.isalpha():
-            continue
         if token.isdigit():
             stripped = token.lstrip("0")
             if len(stripped) >= 3:
@@ -93,21 +104,27 @@ def _abbreviates(short: str, long: str) -> bool:
 
 
 def _word_score(word: str, others: tuple[str, ...]) -> float:
-    best = 0.0
-    for other in others:
-        if word == other:
-            return 1.0
-        short, long = (word, other) if len(word) <= len(other) else (other, word)
-        if len(short) == 1:
-            if long.startswith(short):
-                best = max(best, 0.9)  # an initial
-        elif len(short) >= 3 and long.startswith(short):
-            best = max(best, 0.95)
-        elif _abbreviates(short, long):
-            best = max(best, 0.85)
-        elif len(short) >= 4:
-            best = max(best, fuzz.ratio(word, other) / 100 if fuzz.ratio(word, other) >= 80 else 0)
-    return best
+    """How well ``word`` is matched by its best match among ``others``, 0 to 1."""
+    return max([_pair_score(word, other) for other in others], default=0.0)
+
+
+@lru_cache(maxsize=65536)
+def _pair_score(word: str, other: str) -> float:
+    """Equal 1, an initial 0.9, a prefix 0.95, an abbreviation 0.85, or a near spelling
+    (rapidfuzz's ratio, at least 80); else 0. Remembered: the same words come back."""
+    if word == other:
+        return 1.0
+    short, long = (word, other) if len(word) <= len(other) else (other, word)
+    if len(short) == 1:
+        return 0.9 if long.startswith(short) else 0.0  # an initial
+    if len(short) >= 3 and long.startswith(short):
+        return 0.95
+    if _abbreviates(short, long):
+        return 0.85
+    if len(short) >= 4:
+        ratio = fuzz.ratio(word, other)
+        return ratio / 100 if ratio >= 80 else 0.0
+    return 0.0
 
 
 @lru_cache(maxsize=65536)

@@ -34,7 +34,7 @@ from reconciliation.importers.tabular_rows import (
     xlsx_rows,
 )
 from reconciliation.importers.tabular_values import Cell, cell_text, normalize_header
-from reconciliation.statements import StatementError, StatementLine
+from reconciliation.statements import Account, Statement, StatementError, StatementLine
 
 LEDGER_FORMATS = ("xero", "quickbooks", "sage", "csv")
 _HEADER_SEARCH_ROWS = 50
@@ -99,6 +99,26 @@ def read_ledger(
     data: bytes, filename: str, mapping: ColumnMapping | None = None
 ) -> list[StatementLine]:
     """The ledger's bank-account entries, each signed as its effect on the bank balance."""
+    return _read(data, filename, mapping).lines
+
+
+def read_ledger_statement(
+    data: bytes, filename: str, mapping: ColumnMapping | None = None
+) -> Statement:
+    """The entries as one statement of the ledger, with the opening and closing balance when
+    the export's running balance gives them (Xero's Running Balance, QuickBooks' Balance)."""
+    result = _read(data, filename, mapping)
+    return Statement(
+        account=Account(),
+        currency=result.currency,
+        lines=result.lines,
+        opening_balance=result.opening_balance,
+        closing_balance=result.closing_balance,
+        format=detect_ledger_format(data, filename),
+    )
+
+
+def _read(data: bytes, filename: str, mapping: ColumnMapping | None) -> Preview:
     rows = _rows(data, filename)
     export, header_row, roles = _find_export(rows)
     if export != "csv":
@@ -111,7 +131,7 @@ def read_ledger(
     _check_rejected(result, filename)
     if not result.lines:
         raise StatementError(filename, "", "the export has no transactions")
-    return result.lines
+    return result
 
 
 def _rows(data: bytes, filename: str) -> list[list[Cell]]:

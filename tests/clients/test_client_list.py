@@ -65,8 +65,9 @@ def test_client_list_runs_the_same_queries_at_any_size(
 # bell's unread count and the top bar's inbox count (messages waiting in triage).
 CLIENT_PAGE_QUERIES = 7
 # The Details tab also shows the client's inbox address: its live one and its rotated ones
-# (the inbox's part, ``clients.extensions``). The first visit makes the address.
-CLIENT_DETAIL_QUERIES = CLIENT_PAGE_QUERIES + 2
+# (the inbox's part, ``clients.extensions``). The first visit makes the address. And its bank
+# accounts with last month's reconciliation of each (reconciliation's part): one query.
+CLIENT_DETAIL_QUERIES = CLIENT_PAGE_QUERIES + 3
 
 
 @pytest.mark.parametrize("count", [10, 500])

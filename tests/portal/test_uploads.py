@@ -7,7 +7,7 @@ from documents.uploads import UploadRefused, clean_name, human_size, validate_up
 from tests.portal import samples
 
 ACCEPTED = (
-    "Upload PDF, images (PNG, JPEG), CSV, Excel (XLSX, XLS), OFX/QFX, camt.053 XML, MT940 "
+    "Upload PDF, images (PNG, JPEG), CSV, Excel (XLSX, XLS), OFX/QFX, QIF, camt.053 XML, MT940 "
     "or Word (DOCX) files."
 )
 
@@ -31,6 +31,12 @@ def upload(name, data):
         ("download.qfx", samples.OFX, "application/x-ofx", "download.qfx"),
         ("download", samples.OFX_XML, "application/x-ofx", "download.ofx"),
         ("camt053.xml", samples.CAMT, "application/xml", "camt053.xml"),
+        (
+            "money.qif",
+            b"!Type:Bank\r\nD01/12/2026\r\nT-12.50\r\nPCoffee\r\n^\r\n",
+            "application/qif",
+            "money.qif",
+        ),
         (
             "sales.xlsx",
             samples.XLSX,

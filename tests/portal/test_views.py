@@ -168,7 +168,7 @@ def test_uploading_several_files_reports_each_and_stores_only_the_good_ones(
     assert response.status_code == 302
     assert response["Location"] == tab(client_ltd)
     accepted = (
-        "Upload PDF, images (PNG, JPEG), CSV, Excel (XLSX, XLS), OFX/QFX, camt.053 XML, MT940 "
+        "Upload PDF, images (PNG, JPEG), CSV, Excel (XLSX, XLS), OFX/QFX, QIF, camt.053 XML, MT940 "
         "or Word (DOCX) files."
     )
     assert texts(response) == [

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from reconciliation.matching import Leftover, Line, Match, MatchRules, match
+from reconciliation.matching import Leftover, Line, Match, MatchRules, match, timed_match
+from reconciliation.matching_book import forget
 from reconciliation.matching_text import party_text, reference_tokens, similarity
 
 D = Decimal
@@ -214,6 +215,50 @@ def test_an_invoice_paid_in_two_parts_is_a_group_of_bank_lines():
     ]
 
 
+def test_a_group_with_another_set_adding_up_too_says_so_and_takes_the_nearest_dates():
+    # 10 + 40 and 20 + 30 both make 50: the pair dated nearest the bank line is suggested,
+    # with a lower score
+    result = match(
+        [bank("b1", 5, "50.00", "PAYING IN")],
+        [
+            ledger("l1", 2, "10.00", "Cheque"),
+            ledger("l2", 5, "20.00", "Cheque"),
+            ledger("l3", 5, "30.00", "Cheque"),
+            ledger("l4", 2, "40.00", "Cheque"),
+        ],
+    )
+    assert [(m.bank_ids, m.ledger_ids, m.score, m.reason) for m in result.matches] == [
+        (
+            ("b1",),
+            ("l2", "l3"),
+            60.0,
+            "2 ledger entries add up to the bank amount, all on the same day; "
+            "another set adds up too",
+        )
+    ]
+
+
+def test_four_lines_adding_up_are_found_however_the_sum_splits():
+    # a payment run of four: every way of cutting it into two pairs meets at the total
+    result = match(
+        [bank("b1", 3, "-1000.00", "BACS BULK PAYMENT 4411")],
+        [
+            ledger("l1", 3, "-123.45", "Payment Acme"),
+            ledger("l2", 3, "-276.55", "Payment Beta"),
+            ledger("l3", 3, "-311.11", "Payment Gamma"),
+            ledger("l4", 3, "-288.89", "Payment Delta"),
+            ledger("l5", 3, "-900.00", "Payment Eta"),
+        ],
+    )
+    assert [(m.bank_ids, m.ledger_ids, m.reason) for m in result.matches] == [
+        (
+            ("b1",),
+            ("l3", "l4", "l2", "l1"),
+            "4 ledger entries add up to the bank amount, all on the same day",
+        )
+    ]
+
+
 def test_groups_never_reuse_a_line_and_stay_within_the_group_size():
     entries = [ledger(f"l{n}", 2, "10.00", "Cheque") for n in range(1, 7)]
     result = match(
@@ -255,6 +300,19 @@ def test_a_difference_beyond_the_tolerance_is_no_match():
     assert match([bank("b1", 1, "97.99")], [ledger("l1", 1, "100.00")], rules).matches == []
     near = match([bank("b1", 1, "98.00")], [ledger("l1", 1, "100.00")], rules).matches
     assert [(m.pass_name, m.difference) for m in near] == [("tolerance", D("-2.00"))]
+
+
+def test_a_percentage_tolerance_is_exact_at_its_limit():
+    # 2.5 % of 100.00 is 2.50, computed in integers: 97.50 is within it, 97.49 is not
+    rules = MatchRules(tolerance_percent=D("2.5"))
+    inside = match([bank("b1", 1, "97.50")], [ledger("l1", 1, "100.00")], rules).matches
+    assert [(m.pass_name, m.difference) for m in inside] == [("tolerance", D("-2.50"))]
+    assert match([bank("b1", 1, "97.49")], [ledger("l1", 1, "100.00")], rules).matches == []
+    # a percentage of an amount in thousandths is not rounded to the penny first
+    rules = MatchRules(tolerance_percent=D("0.3"))
+    inside = match([bank("b1", 1, "9.970")], [ledger("l1", 1, "10.000")], rules).matches
+    assert [m.difference for m in inside] == [D("-0.030")]
+    assert match([bank("b1", 1, "9.969")], [ledger("l1", 1, "10.000")], rules).matches == []
 
 
 # -- leftovers -----------------------------------------------------------------------------
@@ -321,6 +379,15 @@ def test_tolerance_differences_keep_the_finest_unit():
     assert result.matches[0].difference == D("-0.001")
 
 
+def test_amounts_written_with_trailing_zeros_keep_their_unit():
+    # "10.500" is in thousandths even though its last digit is a zero
+    result = match(
+        [bank("b1", 1, "10.500")], [ledger("l1", 1, "10.00")], MatchRules(tolerance=D("1"))
+    )
+    assert str(result.matches[0].difference) == "0.500"
+    assert result.matches[0].reason.startswith("amounts differ by 0.500 (5.0 %)")
+
+
 def test_integer_and_string_ids_and_duplicate_ids_are_refused():
     with pytest.raises(ValueError, match="bank line id 'b1' appears twice"):
         match([bank("b1", 1, "1.00"), bank("b1", 2, "2.00")], [])
@@ -353,3 +420,42 @@ def test_abbreviated_counterparties_are_alike():
     assert similarity("AMAZON MKTPLACE", "AMAZON MARKETPLACE EU SARL") >= 80
     assert similarity("AMZN MKTP", "AMAZON MARKETPLACE EU SARL") >= 80
     assert similarity("TESCO STORES", "SHELL FUEL") < 50
+
+
+# -- steps and caches ----------------------------------------------------------------------
+
+
+def test_timed_match_gives_the_result_of_match_and_the_seconds_of_each_step():
+    lines = [bank("b1", 3, "-3.20", "COSTA COFFEE"), bank("b2", 4, "98.00", "ACME")]
+    entries = [ledger("l1", 1, "-3.20", "Costa Coffee"), ledger("l2", 3, "100.00", "Acme")]
+    rules = MatchRules(tolerance=D("5"))
+    result, seconds = timed_match(lines, entries, rules)
+    assert result == match(lines, entries, rules)
+    assert list(seconds) == [
+        "prepare",
+        "reference",
+        "amount_date",
+        "tolerance",
+        "group",
+        "leftovers",
+    ]
+    assert all(value >= 0 for value in seconds.values())
+
+
+def test_the_text_caches_change_no_result():
+    lines = [
+        bank("b1", 4, "-57.31", "CARD PAYMENT TO AMZN MKTP UK ON 02 MAR"),
+        bank("b2", 5, "1042.50", "FPS CREDIT ACME LTD INV 10423"),
+    ]
+    entries = [
+        ledger("l1", 2, "-57.31", "Amazon Marketplace EU SARL"),
+        ledger("l2", 3, "1042.50", "Receipt Acme Ltd", "INV-10432"),
+    ]
+    forget()
+    cold = match(lines, entries)
+    warm = match(lines, entries)
+    assert cold == warm
+    assert [(m.kind, m.reason) for m in cold.matches] == [
+        ("auto", "same amount, 2 days apart, names alike"),
+        ("auto", "same amount, 2 days apart, reference nearly agrees, names alike"),
+    ]

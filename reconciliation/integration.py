@@ -1,0 +1,67 @@
+"""What bank reconciliation shows on the floors below it, through the places they leave for it:
+
+- the client's Details tab (``clients.extensions``): each bank account with its reconciliation
+  of last month (state, difference) and a link to open it, and the client's matching rules;
+- the pack page's reconcile stage (``tasks.extensions``): the same for the pack's month.
+
+Each provider runs one query, whatever the number of accounts.
+"""
+
+from django.db.models import OuterRef, Subquery
+
+from clients.extensions import ClientPart, register_client_part
+from clients.models import BankAccount
+from reconciliation.models import Reconciliation
+from reconciliation.views.workspace import default_period
+from tasks.extensions import PackExtras, PackPart, register_pack_parts
+
+
+def account_rows(client_id: int, period) -> list[dict]:
+    """The client's bank accounts, each with its reconciliation of ``period`` (or None)."""
+    month = Reconciliation.objects.filter(bank_account=OuterRef("pk"), period=period)
+    accounts = (
+        BankAccount.objects.filter(client_id=client_id)
+        .annotate(
+            rec_code=Subquery(month.values("code")[:1]),
+            rec_state=Subquery(month.values("state")[:1]),
+            rec_balance=Subquery(month.values("statement_balance")[:1]),
+        )
+        .order_by("-is_active", "name")
+    )
+    rows = []
+    for account in accounts:
+        reconciliation = None
+        if account.rec_code:
+            reconciliation = Reconciliation(
+                code=account.rec_code,
+                state=account.rec_state,
+                statement_balance=account.rec_balance,
+            )
+        rows.append({"account": account, "reconciliation": reconciliation})
+    return rows
+
+
+def client_reconciliations_part(request, client) -> ClientPart:
+    period = default_period(request.user.practice)
+    return ClientPart(
+        "reconciliation/_client_part.html",
+        {"rows": account_rows(client.pk, period), "period": period, "client": client},
+    )
+
+
+def reconcile_stage_parts(request, pack, *, page: str, **extra) -> PackExtras:
+    extras = PackExtras()
+    if page == "pack":
+        rows = account_rows(pack.client_id, pack.period)
+        extras.parts["reconcile"] = [
+            PackPart(
+                "reconciliation/_pack_part.html",
+                {"rows": rows, "period": pack.period, "client": pack.client},
+            )
+        ]
+    return extras
+
+
+def register() -> None:
+    register_client_part(client_reconciliations_part)
+    register_pack_parts(reconcile_stage_parts)
