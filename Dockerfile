@@ -12,9 +12,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# libmagic recognises uploaded files by their content (python-magic).
+# libmagic recognises uploaded files by their content (python-magic); Pango and HarfBuzz lay out
+# the PDF reports (WeasyPrint), with a font they can use.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmagic1 \
+    && apt-get install -y --no-install-recommends libmagic1 libpango-1.0-0 libpangoft2-1.0-0 \
+        libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, from pyproject.toml alone, so a code change does not reinstall them.

@@ -3,13 +3,17 @@ JavaScript; the page's htmx boost swaps the page's main part instead of reloadin
 move says why in a message and changes nothing."""
 
 import uuid
+from functools import partial
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from atlasos.accounts.decorators import staff_required
+from portal.models import RequestStatus
 from reconciliation import finishing, queries, workspace
 from reconciliation.access import access_line, access_match, access_reconciliation
 from reconciliation.forms import (
@@ -62,6 +66,18 @@ def _refused(request, error: Exception) -> None:
     messages.error(request, str(error))
 
 
+def _do(request, reconciliation, anchor: str, move, done: str = "") -> HttpResponse:
+    """Make ``move``; say why when it is refused, ``done`` when it is made; back to the page."""
+    try:
+        move()
+    except WorkspaceError as error:
+        _refused(request, error)
+    else:
+        if done:
+            messages.success(request, done)
+    return back(reconciliation, anchor)
+
+
 def _form_errors(request, form) -> None:
     for errors in form.errors.values():
         for error in errors:
@@ -91,22 +107,16 @@ def run_matcher(request: HttpRequest, code) -> HttpResponse:
 @require_POST
 def accept(request: HttpRequest, code) -> HttpResponse:
     match = access_match(request, code)
-    try:
-        workspace.accept(match, request.user)
-    except WorkspaceError as error:
-        _refused(request, error)
-    return back(match.reconciliation, "suggestions")
+    move = partial(workspace.accept, match, request.user)
+    return _do(request, match.reconciliation, "suggestions", move)
 
 
 @staff_required
 @require_POST
 def reject(request: HttpRequest, code) -> HttpResponse:
     match = access_match(request, code)
-    try:
-        workspace.reject(match, request.user)
-    except WorkspaceError as error:
-        _refused(request, error)
-    return back(match.reconciliation, "suggestions")
+    move = partial(workspace.reject, match, request.user)
+    return _do(request, match.reconciliation, "suggestions", move)
 
 
 @staff_required
@@ -132,13 +142,9 @@ def accept_above(request: HttpRequest, code) -> HttpResponse:
 @require_POST
 def unmatch(request: HttpRequest, code) -> HttpResponse:
     match = access_match(request, code)
-    try:
-        workspace.unmatch(match, request.user)
-    except WorkspaceError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, "Unmatched: the lines are back among the unmatched.")
-    return back(match.reconciliation, "lines")
+    move = partial(workspace.unmatch, match, request.user)
+    done = "Unmatched: the lines are back among the unmatched."
+    return _do(request, match.reconciliation, "lines", move, done)
 
 
 @staff_required
@@ -175,18 +181,16 @@ def explain(request: HttpRequest, code) -> HttpResponse:
     if not form.is_valid():
         _form_errors(request, form)
         return back(reconciliation, f"line-{line.code}")
-    try:
-        workspace.explain(
-            line,
-            reconciliation,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-            owner=form.cleaned_data["owner"],
-            user=request.user,
-        )
-    except WorkspaceError as error:
-        _refused(request, error)
-    return back(reconciliation, f"line-{line.code}")
+    move = partial(
+        workspace.explain,
+        line,
+        reconciliation,
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"],
+        owner=form.cleaned_data["owner"],
+        user=request.user,
+    )
+    return _do(request, reconciliation, f"line-{line.code}", move)
 
 
 @staff_required
@@ -205,7 +209,19 @@ def ask(request: HttpRequest, code) -> HttpResponse:
     except WorkspaceError as error:
         _refused(request, error)
     else:
-        messages.success(request, f"Asked the client on the request “{item.request.title}”.")
+        asked = item.request
+        if asked.status == RequestStatus.DRAFT:
+            messages.warning(
+                request,
+                format_html(
+                    'The question is on the request “{}”, which is a draft: <a href="{}">send '
+                    "it</a> for the client to see it in the portal.",
+                    asked.title,
+                    reverse("request_detail", args=[asked.code]),
+                ),
+            )
+        else:
+            messages.success(request, f"Asked the client on the request “{asked.title}”.")
     return back(reconciliation, f"line-{line.code}")
 
 
@@ -232,26 +248,17 @@ def balances(request: HttpRequest, code) -> HttpResponse:
 @require_POST
 def finish(request: HttpRequest, code) -> HttpResponse:
     reconciliation = access_reconciliation(request, code)
-    try:
-        finishing.finish(reconciliation, request.user)
-    except WorkspaceError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, "Finished: the reconciliation statement is being rendered.")
-    return back(reconciliation, "finish")
+    move = partial(finishing.finish, reconciliation, request.user)
+    done = "Finished: the reconciliation statement is being rendered."
+    return _do(request, reconciliation, "finish", move, done)
 
 
 @staff_required
 @require_POST
 def sign_off(request: HttpRequest, code) -> HttpResponse:
     reconciliation = access_reconciliation(request, code)
-    try:
-        finishing.sign_off(reconciliation, request.user)
-    except WorkspaceError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, "Signed off.")
-    return back(reconciliation, "finish")
+    move = partial(finishing.sign_off, reconciliation, request.user)
+    return _do(request, reconciliation, "finish", move, "Signed off.")
 
 
 @staff_required
@@ -262,10 +269,6 @@ def reopen(request: HttpRequest, code) -> HttpResponse:
     if not form.is_valid():
         _form_errors(request, form)
         return back(reconciliation, "finish")
-    try:
-        finishing.reopen(reconciliation, request.user, form.cleaned_data["reason"])
-    except WorkspaceError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, "Reopened: the reason is kept with the reconciliation.")
-    return back(reconciliation, "finish")
+    move = partial(finishing.reopen, reconciliation, request.user, form.cleaned_data["reason"])
+    done = "Reopened: the reason is kept with the reconciliation."
+    return _do(request, reconciliation, "finish", move, done)
