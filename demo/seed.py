@@ -25,6 +25,7 @@ from demo.alerts import seed_overdue_alerts, settle_notifications
 from demo.cycle_history import seed_cycle
 from demo.inbox_story import seed_inbox
 from demo.portal_story import portal_clients, seed_portal, untouched_packs
+from demo.reconciliation_story import seed_reconciliations
 
 User = get_user_model()
 
@@ -284,6 +285,10 @@ def seed_practice(
             )
             # With the portal, the inbox: mail of the last hours, filed, in triage or ignored.
             seed_inbox(practice, now, clients=seeded, period=cycle.newest, demo=demo, others=others)
+            # Last month's bank reconciliations: one signed off, one half way, one not started.
+            seed_reconciliations(
+                practice, now, clients=seeded, cycle=cycle, demo=demo, others=others
+            )
             # The bell: today's overdue alerts and the older ones already read, none emailed.
             seed_overdue_alerts(practice, now)
             settle_notifications(now)

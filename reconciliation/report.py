@@ -27,7 +27,7 @@ from django.utils.text import Truncator
 
 from reconciliation.models import Line, Match, Reason, Reconciliation, Side
 from reconciliation.summary import Summary, summarise
-from reconciliation.workspace import month_end, unmatched
+from reconciliation.workspace import month_end, outstanding
 
 TEMPLATE = "reconciliation/report.html"
 LIST_LIMIT = 500  # rows printed per list of outstanding items
@@ -116,7 +116,7 @@ ITEM_FIELDS = ("date", "amount", "counterparty", "description", "reference", "re
 
 
 def _outstanding(reconciliation: Reconciliation, side: str, count: int, total) -> Listing:
-    rows = unmatched(reconciliation, side).order_by("date", "pk").values_list(*ITEM_FIELDS)
+    rows = outstanding(reconciliation, side).order_by("date", "pk").values_list(*ITEM_FIELDS)
     start = reconciliation.period
     items = [
         Item(

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from reconciliation.models import Line, Match, Reconciliation, Side, StatementImport
-from reconciliation.workspace import month_end, scope
+from reconciliation.workspace import later, month_end, scope
 
 ZERO = Decimal(0)
 
@@ -78,13 +78,14 @@ class Summary:
 
 def summarise(reconciliation: Reconciliation) -> Summary:
     start = reconciliation.period
+    out = Q(match__isnull=True) | later(reconciliation)
     lines = scope(reconciliation).aggregate(
-        bank_out=Sum("amount", filter=Q(side=Side.BANK, match__isnull=True)),
-        ledger_out=Sum("amount", filter=Q(side=Side.LEDGER, match__isnull=True)),
-        bank_n=Count("pk", filter=Q(side=Side.BANK, match__isnull=True)),
-        ledger_n=Count("pk", filter=Q(side=Side.LEDGER, match__isnull=True)),
+        bank_out=Sum("amount", filter=out & Q(side=Side.BANK)),
+        ledger_out=Sum("amount", filter=out & Q(side=Side.LEDGER)),
+        bank_n=Count("pk", filter=out & Q(side=Side.BANK)),
+        ledger_n=Count("pk", filter=out & Q(side=Side.LEDGER)),
         unexplained=Count("pk", filter=Q(match__isnull=True, reason="")),
-        forward=Count("pk", filter=Q(match__isnull=True, date__lt=start)),
+        forward=Count("pk", filter=out & Q(date__lt=start)),
     )
     matches = Match.objects.filter(reconciliation=reconciliation).aggregate(
         written=Sum("difference", filter=Q(state=Match.State.ACCEPTED)),

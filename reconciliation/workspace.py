@@ -37,12 +37,27 @@ def open_for(bank_account: BankAccount, period: datetime.date) -> Reconciliation
     return reconciliation
 
 
+def later(reconciliation: Reconciliation) -> Q:
+    """Lines a later month matched: still outstanding at this month's end."""
+    return Q(match__reconciliation__period__gt=reconciliation.period)
+
+
 def scope(reconciliation: Reconciliation, side: str | None = None) -> QuerySet[Line]:
+    """The account's lines dated up to the month end that are unmatched, matched here, or
+    matched by a later month (they were outstanding at this month's end, and stay so on its
+    statement when that later month clears them)."""
     lines = Line.objects.filter(
         bank_account_id=reconciliation.bank_account_id,
         date__lte=month_end(reconciliation.period),
-    ).filter(Q(match__isnull=True) | Q(match__reconciliation=reconciliation))
+    ).filter(
+        Q(match__isnull=True) | Q(match__reconciliation=reconciliation) | later(reconciliation)
+    )
     return lines.filter(side=side) if side else lines
+
+
+def outstanding(reconciliation: Reconciliation, side: str | None = None) -> QuerySet[Line]:
+    """What was unmatched at the month end: unmatched now, or matched by a later month."""
+    return scope(reconciliation, side).filter(Q(match__isnull=True) | later(reconciliation))
 
 
 def unmatched(reconciliation: Reconciliation, side: str | None = None) -> QuerySet[Line]:

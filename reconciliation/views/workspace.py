@@ -5,6 +5,7 @@ whatever the number of lines (at most ``SHOWN`` lines of each side are listed)."
 
 import datetime
 
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html_join
@@ -28,7 +29,7 @@ from reconciliation.imports import bank_statement_documents
 from reconciliation.matching import Line as MatchLine
 from reconciliation.models import Line, Match, Reconciliation, Side, StatementImport
 from reconciliation.summary import summarise
-from reconciliation.workspace import month_end, scope
+from reconciliation.workspace import month_end, outstanding
 
 SHOWN = 500
 SUGGESTIONS_SHOWN = 100
@@ -85,8 +86,9 @@ def expected_lines(reconciliation: Reconciliation) -> list[expected.Expected]:
 
 
 def workspace_context(request, reconciliation: Reconciliation, **forms) -> dict:
-    lines = scope(reconciliation).order_by("match_id", "date", "pk")
-    unmatched = lines.filter(match__isnull=True)
+    unmatched = outstanding(reconciliation).order_by(
+        F("match_id").asc(nulls_first=True), "date", "pk"
+    )
     bank = list(unmatched.filter(side=Side.BANK)[: SHOWN + 1])
     ledger = list(unmatched.filter(side=Side.LEDGER)[: SHOWN + 1])
     waiting = list(

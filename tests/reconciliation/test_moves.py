@@ -562,9 +562,17 @@ def test_an_unpresented_cheque_is_carried_forward_until_it_clears(
         assert list(in_november.values_list("pk", flat=True)) == [cheque.pk]
         assert summarise(november).brought_forward == 1
 
+        october_before = summarise(october)
         match = workspace.match_by_hand(november, [cheque.pk, cleared.pk], partner)
         assert match.reconciliation == november
         assert summarise(november).brought_forward == 0
+        # October's statement is as at 31 October: the cheque was outstanding then, and stays
+        # so on October's summary after November clears it.
+        october_after = summarise(october)
+        assert october_after.ledger_not_in_bank == october_before.ledger_not_in_bank
+        assert october_after.ledger_not_in_bank == Decimal("-300.00")
+        assert october_after.ledger_unmatched == october_before.ledger_unmatched == 1
+        assert list(workspace.outstanding(october).values_list("pk", flat=True)) == [cheque.pk]
         assert set(workspace.scope(november).values_list("pk", flat=True)) == {
             cheque.pk,
             cleared.pk,
