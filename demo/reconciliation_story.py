@@ -39,6 +39,7 @@ from clients.models import BankAccount, Client
 from cycle.periods import Recurrence, period_end, previous_period
 from cycle.workdays import WorkCalendar
 from demo.bank_files import (
+    PROCESSORS,
     Business,
     Month,
     bank_entries,
@@ -251,6 +252,12 @@ def _waiting_suggestions(reconciliation: Reconciliation) -> list[Match]:
     )
 
 
+def _takings(suggestion: Match) -> bool:
+    """Card takings, net of the processor's fee at the bank: the near amounts to accept."""
+    texts = Line.objects.filter(pk__in=suggestion.bank_ids).values_list("description", flat=True)
+    return any(bank in text.upper() for text in texts for bank, _ in PROCESSORS)
+
+
 def _free(reconciliation: Reconciliation) -> dict[tuple, list[Line]]:
     """The unmatched lines in the reconciliation's scope, by side, date and amount."""
     found: dict[tuple, list[Line]] = {}
@@ -276,7 +283,10 @@ def _settle(session, reconciliation, month: Month, user, *, write_off: bool) -> 
     else paired by amount."""
     for suggestion in _waiting_suggestions(reconciliation):
         with session.click(), contextlib.suppress(workspace.WorkspaceError):
-            workspace.accept(suggestion, user)
+            if suggestion.pass_name != "tolerance" or (write_off and _takings(suggestion)):
+                workspace.accept(suggestion, user)
+            else:  # the fee is in the books (matched by hand below), or not the same payment
+                workspace.reject(suggestion, user)
     free = _free(reconciliation)
     for txn in month.txns:
         bank = _take(free, Side.BANK, txn.bank)

@@ -163,7 +163,7 @@ class ReopenForm(forms.Form):
 class MatchSettingsForm(forms.ModelForm):
     class Meta:
         model = MatchSettings
-        fields = ["date_window_days", "tolerance", "references_must_agree"]
+        fields = ["date_window_days", "tolerance", "tolerance_percent", "references_must_agree"]
 
     def clean_date_window_days(self):
         days = self.cleaned_data["date_window_days"]

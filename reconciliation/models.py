@@ -7,6 +7,8 @@ reconciliation matched: an item still open at one month end (an unpresented cheq
 again the next month, until it clears.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -246,10 +248,19 @@ class MatchSettings(TenantModel):
         help_text="How many days apart a bank line and its ledger entry may be.",
     )
     tolerance = models.DecimalField(
+        "tolerance (amount)",
         max_digits=12,
         decimal_places=2,
-        default=0,
+        default=Decimal("1.00"),
         help_text="Amounts this close are suggested as a match, the difference to write off.",
+    )
+    tolerance_percent = models.DecimalField(
+        "tolerance (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2.50"),
+        help_text="Or this share of the amount, when larger: card takings arrive less the "
+        "processor's fee.",
     )
     references_must_agree = models.BooleanField(
         default=False,

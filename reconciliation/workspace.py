@@ -76,12 +76,13 @@ def _editable(reconciliation: Reconciliation) -> Reconciliation:
 
 
 def rules_for(reconciliation: Reconciliation) -> matching.MatchRules:
+    """The client's rules, or the defaults of a new ``MatchSettings``."""
     settings = MatchSettings.objects.filter(client_id=reconciliation.client_id).first()
-    if settings is None:
-        return matching.MatchRules()
+    settings = settings or MatchSettings()
     return matching.MatchRules(
         date_window_days=settings.date_window_days,
         tolerance=settings.tolerance,
+        tolerance_percent=settings.tolerance_percent or None,
         references_must_agree=settings.references_must_agree,
     )
 

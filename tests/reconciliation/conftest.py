@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from atlasos.tenancy.context import practice_context
 from tests.factories.clients import BankAccountFactory, ClientFactory
+from tests.factories.reconciliation import MatchSettingsFactory
 
 WORKSPACE_FILES = Path(__file__).parent / "files" / "workspace"
 NOVEMBER = datetime.date(2026, 11, 1)
@@ -37,4 +38,7 @@ def whitfield(practice, partner):
             sort_code="309174",
             account_number="02344812",
         )
+        # Whitfield's rules ask for exact amounts: the card takings, net of the processor's
+        # fee at the bank, are matched by hand (the default rules would suggest them).
+        MatchSettingsFactory(practice=practice, client=client, tolerance=0, tolerance_percent=0)
     return account

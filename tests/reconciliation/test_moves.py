@@ -14,7 +14,7 @@ from atlasos.tenancy.context import practice_context
 from documents.models import DocType
 from portal.models import DocumentRequest, RequestItem
 from reconciliation import queries, workspace
-from reconciliation.models import Line, Match, Reason, Reconciliation, Side
+from reconciliation.models import Line, Match, MatchSettings, Reason, Reconciliation, Side
 from reconciliation.summary import summarise
 from reconciliation.workspace import WorkspaceError
 from tests.factories.clients import BankAccountFactory
@@ -581,3 +581,24 @@ def test_an_unpresented_cheque_is_carried_forward_until_it_clears(
         december = workspace.open_for(whitfield, DECEMBER)
         assert not workspace.scope(december).exists()
         assert summarise(december).brought_forward == 0
+
+
+# --- the client's rules -------------------------------------------------------------------------
+
+
+def test_the_default_rules_suggest_card_takings_net_of_the_fee(practice, november):
+    with practice_context(practice.pk):
+        MatchSettings.objects.filter(client=november.client).delete()  # the defaults
+        workspace.run_matcher(november)
+        near = Match.objects.get(reconciliation=november, pass_name="tolerance")
+    assert near.state == Match.State.SUGGESTED  # never made without the bookkeeper
+    assert near.bank_ids == pks(practice, "STRIPE PAYMENTS UK")
+    assert near.ledger_ids == pks(practice, "Stripe takings")
+    assert near.difference == Decimal("-7.65")
+    assert "within the tolerance" in near.reason
+
+
+def test_exact_rules_leave_the_takings_to_the_bookkeeper(practice, matched):
+    with practice_context(practice.pk):
+        assert not Match.objects.filter(reconciliation=matched, pass_name="tolerance").exists()
+    assert line(practice, "STRIPE PAYMENTS UK").hint == "no ledger entry in the window"
