@@ -31,7 +31,7 @@ _STATEMENT_LINE = re.compile(
     r"(?P<mark>RC|RD|EC|ED|C|D)"
     r"(?P<funds_code>[A-Z])?"
     r" ?(?P<amount>\d[\d,.]*)"
-    r"(?P<type>[A-Z][A-Z0-9]{3})?"
+    r"(?P<type>[A-Z][A-Z0-9]{3}|[A-Z] {3})?"
     r"(?P<references>.*)"
 )
 # Not a reference but a pointer to one in :86: (Rabobank and ING "EREF", German "KREF+").
@@ -72,13 +72,15 @@ def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     data = data.removeprefix(b"\xef\xbb\xbf")
-    # SWIFT itself is ASCII; banks export in UTF-8, Windows-1252 or ISO-8859-1.
+    # SWIFT itself is ASCII; banks export in UTF-8 or Windows-1252. Bytes Windows-1252 leaves
+    # undefined (0x81 'ü', 0x8D, 0x90...) are DOS Latin-2, what Hungarian and Czech bank
+    # software writes (Raiffeisen HU): read as ISO-8859-1 they would be control characters.
     for encoding in ("utf-8", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    return data.decode("latin-1")
+    return data.decode("cp852")
 
 
 def _fields(text: str) -> list[_Field]:
@@ -115,7 +117,7 @@ def _split(fields: list[_Field]) -> tuple[list[list[_Field]], bool]:
     for tagged in fields:
         if tagged.tag in ("942", "34F", "13D", "90D", "90C"):
             is_942 = True
-        if tagged.tag in ("942", "NS"):
+        if tagged.tag == "942" or (tagged.tag == "NS" and not messages):
             continue
         if tagged.tag == "20" or not messages:
             messages.append([])
@@ -168,6 +170,8 @@ class _Builder:
                 pending.append(self.statement_line(field))
             elif field.tag == "86" and previous_tag == "61":
                 pending[-1].details = field.value
+            elif field.tag == "NS" and previous_tag == "61" and pending:
+                pending[-1].supplementary = _non_swift_text(field.value, pending[-1].supplementary)
             # An :86: after :62F:, :64: or :65: is about the statement, not the last line.
             previous_tag = field.tag
         if account is None:
@@ -266,6 +270,18 @@ class _Builder:
             return datetime.date(year, month, day)
         except ValueError:
             raise self.error(field, f"date '{text}' is not a valid date") from None
+
+
+def _non_swift_text(value: str, supplementary: str) -> str:
+    """The text of a bank's own ':NS:' sub-fields after ':61:' (Sberbank and OTP Hungary):
+    "09" the booking text, "15"/"16" the counterparty's name, wrapped."""
+    codes: dict[str, str] = {}
+    for line in value.splitlines():
+        if len(line) > 2 and line[:2].isdigit():
+            codes[line[:2]] = line[2:].strip()
+    name = (codes.get("15", "") + codes.get("16", "")).strip()
+    text = " ".join(part for part in (name, codes.get("09", ""), supplementary) if part)
+    return " ".join(text.split())
 
 
 def _finish(pending: _PendingLine) -> StatementLine:

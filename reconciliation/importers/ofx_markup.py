@@ -126,7 +126,7 @@ def decode(data: bytes) -> str:
     if declared:
         try:
             return data.decode(declared)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # unknown codec, bad bytes, a NUL in the name
             pass
     return data.decode("cp1252", "replace")
 

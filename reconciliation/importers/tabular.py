@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from reconciliation.importers.tabular_extras import balance_rows, column_account, title_facts
 from reconciliation.importers.tabular_guess import guess_mapping
 from reconciliation.importers.tabular_mapping import ColumnMapping, column_index
 from reconciliation.importers.tabular_rows import load_rows, looks_like
@@ -70,6 +71,10 @@ class Preview:
     closing_balance: Decimal | None = None
     currency: str = ""
     format: str = "csv"  # or "xlsx"
+    account: Account = field(default_factory=Account)
+    # Per accepted line, in step with ``lines``: its currency and its running balance.
+    line_currencies: list[str] = field(default_factory=list)
+    line_balances: list[Decimal | None] = field(default_factory=list)
 
 
 def preview(data: bytes, filename: str, mapping: ColumnMapping) -> Preview:
@@ -82,7 +87,9 @@ def preview(data: bytes, filename: str, mapping: ColumnMapping) -> Preview:
 
 
 def read(data: bytes, filename: str, mapping: ColumnMapping | None = None) -> list[Statement]:
-    """One Statement (the account is unknown to a spreadsheet: ``Account()``)."""
+    """One Statement, or one per currency when the rows name several (PayPal's activity
+    download). The account is whatever the file names (a column or a title row), else
+    ``Account()``."""
     if mapping is None:
         mapping = guess_mapping(data, filename)
     result = preview(data, filename, mapping)
@@ -95,16 +102,34 @@ def read(data: bytes, filename: str, mapping: ColumnMapping | None = None) -> li
                 f"no row could be read as a transaction; the first was rejected: {first.reason}",
             )
         raise StatementError(filename, "", "the file has no transactions below the header row")
-    return [
-        Statement(
-            account=Account(),
-            currency=result.currency,
-            lines=result.lines,
-            opening_balance=result.opening_balance,
-            closing_balance=result.closing_balance,
-            format=result.format,
+    currencies = list(dict.fromkeys(result.line_currencies))
+    if len(currencies) < 2:
+        return [
+            Statement(
+                account=result.account,
+                currency=result.currency,
+                lines=result.lines,
+                opening_balance=result.opening_balance,
+                closing_balance=result.closing_balance,
+                format=result.format,
+            )
+        ]
+    statements = []
+    for currency in currencies:
+        picked = [i for i, code in enumerate(result.line_currencies) if code == currency]
+        lines = [result.lines[i] for i in picked]
+        opening, closing = running_balances(lines, [result.line_balances[i] for i in picked])
+        statements.append(
+            Statement(
+                account=result.account,
+                currency=currency,
+                lines=lines,
+                opening_balance=opening,
+                closing_balance=closing,
+                format=result.format,
+            )
         )
-    ]
+    return statements
 
 
 def preview_rows(rows: list[list[Cell]], filename: str, mapping: ColumnMapping) -> Preview:
@@ -139,10 +164,24 @@ def preview_rows(rows: list[list[Cell]], filename: str, mapping: ColumnMapping) 
             continue
         result.lines.append(line)
         balances.append(balance)
+        result.line_currencies.append(currency)
         if currency:
             currencies.add(currency)
+    result.line_balances = balances
     result.opening_balance, result.closing_balance = running_balances(result.lines, balances)
-    result.currency = _currency(mapping, columns, currencies)
+    if result.opening_balance is None and result.closing_balance is None:
+        result.opening_balance, result.closing_balance = balance_rows(
+            rows, mapping.decimal_separator, mapping.thousands_separator
+        )
+    titles = rows[: mapping.header_row] if mapping.header_row else []
+    title_account, title_currency = title_facts(titles)
+    result.currency = _currency(mapping, columns, currencies) or title_currency
+    data_rows = rows[first_data_row:]
+    result.account = column_account(
+        data_rows, indexes.get("account_column"), indexes.get("sort_code_column")
+    )
+    if result.account == Account():
+        result.account = title_account
     return result
 
 
@@ -180,12 +219,14 @@ def _read_row(
             balance = _number(_cell(row, indexes, "balance_column"), mapping)
         except ValueError as problem:
             raise ValueError(str(problem).replace("amount", "balance", 1)) from None
+    counterparty = cell_text(_cell(row, indexes, "counterparty_column"))
+    description = " ".join(cell_text(_cell(row, indexes, "description_column")).split())
     line = StatementLine(
         booking_date=booking_date,
         amount=amount,
-        description=" ".join(cell_text(_cell(row, indexes, "description_column")).split()),
+        description=description or " ".join(counterparty.split()),
         value_date=value_date,
-        counterparty=cell_text(_cell(row, indexes, "counterparty_column")),
+        counterparty=counterparty,
         reference=_reference(cell_text(_cell(row, indexes, "reference_column"))),
         bank_id=cell_text(_cell(row, indexes, "bank_id_column")),
     )

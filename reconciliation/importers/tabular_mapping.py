@@ -26,6 +26,8 @@ OPTIONAL_COLUMNS = (
     "currency_column",
     "direction_column",
     "bank_id_column",
+    "account_column",
+    "sort_code_column",
 )
 
 
@@ -48,6 +50,10 @@ class ColumnMapping:
     # A column saying which way an unsigned amount goes (ING's "Af Bij": Af = out, Bij = in).
     direction_column: str = ""
     bank_id_column: str = ""  # the bank's own transaction id (Monzo's "Transaction ID")
+    # The statement's own account, repeated on every row (ING's "Rekening", Lloyds' "Account
+    # Number" beside "Sort Code"); never the counterparty's account.
+    account_column: str = ""
+    sort_code_column: str = ""
     decimal_separator: str = "."
     thousands_separator: str = ","
     encoding: str = "utf-8"

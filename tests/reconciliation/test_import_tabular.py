@@ -49,7 +49,8 @@ def test_barclays_signed_amount_memo_and_cheque_number():
     statement = _read_one("barclays.csv")
 
     assert statement.format == "csv"
-    assert statement.account == Account()
+    # The "Account" column repeats the account on every row: sort code and number.
+    assert statement.account == Account(sort_code="203206", account_number="13152170")
     assert statement.currency == ""
     assert _rows(statement) == [
         ("2026-12-02", D("-45.00")),
