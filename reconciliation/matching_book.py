@@ -7,10 +7,9 @@ from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal, localcontext
 from itertools import chain
-from operator import attrgetter
 
 from reconciliation.matching_text import forget as forget_text
-from reconciliation.matching_text import parse
+from reconciliation.matching_text import parse_all, references_all
 from reconciliation.matching_types import Line, MatchRules
 
 # A reference token on more lines than this (a customer's account number quoted every month,
@@ -21,49 +20,64 @@ HUNDREDTH = Decimal("0.01")
 
 class Entry:
     """A line as the passes see it: minor units, day numbers, party text, references.
-    ``rank`` is the line's place among its side's lines sorted by ``key`` (date, amount, id):
-    comparing ranks orders two lines of one side as their keys do, for less."""
+    ``rank`` is the line's place among its side's lines sorted by ``sort_key`` (date, amount,
+    id): comparing ranks orders two lines of one side as their keys do, for less."""
 
-    __slots__ = ("side", "id", "key", "day", "cents", "party", "refs", "text", "taken", "rank")
+    __slots__ = ("side", "id", "day", "cents", "party", "refs", "text", "taken", "rank")
 
-    def __init__(self, side: str, line: Line, cents: int):
+    def __init__(self, side: str, line: Line, cents: int, party: str, refs: frozenset[str]):
         self.side = side
         self.id = line.id
-        self.day = day = line.date.toordinal()
+        self.day = line.date.toordinal()
         self.cents = cents
         self.text = line.text
-        self.party, self.refs = words(line.text, line.reference)
-        line_id = line.id
-        self.key = (
-            day,
-            cents,
-            (0, line_id, "") if isinstance(line_id, int) else (1, 0, str(line_id)),
-        )
+        self.party = party
+        self.refs = refs
         self.taken = False
         self.rank = 0
 
+    @property
+    def key(self) -> tuple:
+        """``(day, amount, id)``: what orders the lines of a side, whatever their ids' types."""
+        return sort_key(self)
 
-_words: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
-NO_WORDS = ("", frozenset())
+
+def sort_key(entry: Entry) -> tuple:
+    line_id = entry.id
+    return (
+        entry.day,
+        entry.cents,
+        (0, line_id, "") if isinstance(line_id, int) else (1, 0, str(line_id)),
+    )
+
+
+def _plain_key(entry: Entry) -> tuple:
+    """``sort_key`` when a side's ids are all strings or all integers: they order as their
+    ``sort_key`` does."""
+    return (entry.day, entry.cents, entry.id)
 
 
 def forget() -> None:
-    """Empty the caches: lines' words, parsed texts, name similarities."""
-    _words.clear()
+    """Empty the caches: parsed texts and references, name similarities."""
     forget_text()
 
 
-def words(text: str, reference: str) -> tuple[str, frozenset[str]]:
-    """``(party text, reference tokens)`` of a line's text and reference, remembered."""
-    found = _words.get((text, reference))
-    if found is None:
-        if len(_words) > 100_000:
-            _words.clear()
-        party, refs = parse(text) if text else NO_WORDS
-        if reference:
-            refs = refs | parse(reference)[1]
-        found = _words[(text, reference)] = (party, refs)
-    return found
+def _entries(side: str, lines: Sequence[Line], places: int) -> list[Entry]:
+    """The lines as entries; their texts and references parsed all at once."""
+    parsed = parse_all([line.text for line in lines])
+    referenced = references_all([line.reference for line in lines])
+    entries = []
+    with localcontext() as context:
+        context.prec = 100
+        for line in lines:
+            party, refs = parsed[line.text]
+            if line.reference:
+                more = referenced[line.reference]
+                if more:
+                    refs = refs | more if refs else more
+            cents = int(line.amount.scaleb(places))
+            entries.append(Entry(side, line, cents, party, refs))
+    return entries
 
 
 def to_minor(amount: Decimal, places: int) -> int:
@@ -98,14 +112,11 @@ class Book:
         self.rules = rules
         self.places = places
         self.window = rules.date_window_days
-        with localcontext() as context:
-            context.prec = 100
-            self.bank = [Entry("bank", line, int(line.amount.scaleb(places))) for line in bank]
-            self.ledger = [
-                Entry("ledger", line, int(line.amount.scaleb(places))) for line in ledger
-            ]
+        self.bank = _entries("bank", bank, places)
+        self.ledger = _entries("ledger", ledger, places)
         for side, entries in (("bank", self.bank), ("ledger", self.ledger)):
-            entries.sort(key=_by_key)
+            types = {type(entry.id) for entry in entries}
+            entries.sort(key=_plain_key if types == {str} or types == {int} else sort_key)
             for rank, entry in enumerate(entries):
                 entry.rank = rank
             if len({entry.id for entry in entries}) < len(entries):
@@ -117,8 +128,8 @@ class Book:
         self.percent_ratio = self.percent.as_integer_ratio()
         self.unit = 10**places
         self.date_scores: dict[int, float] = {}  # the date's share of a pair's score, by lag
-        self.bank_amounts = Counter(e.cents for e in self.bank)
-        self.ledger_amounts = Counter(e.cents for e in self.ledger)
+        self.bank_amounts = Counter([e.cents for e in self.bank])
+        self.ledger_amounts = Counter([e.cents for e in self.ledger])
         self._drop_common_references()
 
     def _drop_common_references(self):
@@ -127,9 +138,15 @@ class Book:
             counts = Counter(chain.from_iterable([e.refs for e in entries if e.refs]))
             common.update([t for t, n in counts.items() if n > COMMON_REFERENCE])
         if common:
+            # Lines of the same words share one set of references: each set is cut once.
+            kept: dict[frozenset[str], frozenset[str]] = {}
             for entry in chain(self.bank, self.ledger):
-                if entry.refs and not entry.refs.isdisjoint(common):
-                    entry.refs = entry.refs - common
+                refs = entry.refs
+                if refs:
+                    cut = kept.get(refs)
+                    if cut is None:
+                        cut = kept[refs] = refs - common if not refs.isdisjoint(common) else refs
+                    entry.refs = cut
 
     def tolerance_between(self, cents_a: int, cents_b: int) -> int:
         if not self.percent:
@@ -147,9 +164,6 @@ class Book:
     def recurs(self, cents: int) -> bool:
         """Whether the amount comes back on either side (a subscription, a salary)."""
         return self.bank_amounts[cents] > 1 or self.ledger_amounts[cents] > 1
-
-
-_by_key = attrgetter("key")
 
 
 def days_apart(days: int) -> str:

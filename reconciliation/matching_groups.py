@@ -3,25 +3,22 @@ other (a batch deposit of cheques, a bulk payment run, an invoice paid in instal
 
 Bounded subset sums: the pool is the free lines of the same sign, smaller than the target,
 within the date window, nearest dates first and at most ``rules.group_pool_size`` of them;
-groups have 2 to ``rules.max_group_size`` lines; the search is meet-in-the-middle (the sums of
-the last ``k - k // 2`` lines of a group in a dict, the first ``k // 2`` enumerated). Always
+groups have 2 to ``rules.max_group_size`` lines; the search is meet-in-the-middle
+(``matching_sums``), the targets of one date window sharing its sums of pairs. Always
 suggested: an exact sum of a few amounts can be chance."""
 
 from __future__ import annotations
 
 import bisect
-from itertools import combinations
 
 from reconciliation.matching_book import Book, Entry, days_apart
+from reconciliation.matching_sums import Sums, meeting, subsets
 from reconciliation.matching_text import similarity
 from reconciliation.matching_types import Match
 
-MAX_SOLUTIONS = 2  # enough to know a target's group is not the only one
 # Five-line groups only among this many lines: the sums of three of forty lines are 9,880
 # (too slow), and five of forty add up to almost any amount by chance.
 FIVE_POOL = 20
-
-
 ROUNDS = 3
 
 
@@ -74,138 +71,121 @@ def _candidates(book: Book, targets: list[Entry], free: list[Entry]) -> list[tup
         key: (entries, [e.day for e in entries], [abs(e.cents) for e in entries])
         for key, entries in pools.items()
     }
-    candidates = []
+    window_days = book.window
+    pool_size = book.rules.group_pool_size
+    largest = book.rules.max_group_size
+    windows: dict[tuple, Window] = {}
+    searches = []
     for target in targets:
         if target.taken:
             continue
-        other = "ledger" if target.side == "bank" else "bank"
-        found = _best_group(book, target, sized[(other, target.cents > 0)])
-        if found:
-            candidates.append(found)
-    return candidates
+        key = ("ledger" if target.side == "bank" else "bank", target.cents > 0)
+        entries, days, sizes = sized[key]
+        day = target.day
+        low = bisect.bisect_left(days, day - window_days)
+        high = bisect.bisect_right(days, day + window_days, low)
+        if high - low < 2:
+            continue
+        window = windows.get((key, low, high))
+        if window is None:
+            window = windows[(key, low, high)] = Window(entries, days, sizes, low, high)
+        goal = abs(target.cents)
+        # the lines smaller than the target: the first of the window's amounts in order
+        smaller = bisect.bisect_left(window.amounts, goal)
+        if smaller <= pool_size:
+            if smaller < 2 or sum(window.amounts[max(0, smaller - largest) : smaller]) < goal:
+                continue
+            window.reach = max(window.reach, smaller)
+        searches.append((target, window, smaller))
+    # Window by window, each window's sums let go once its targets are searched; the
+    # candidates in the targets' order.
+    found: list = [None] * len(searches)
+    by_window: dict[Window, list[int]] = {}
+    for number, (_, window, _) in enumerate(searches):
+        by_window.setdefault(window, []).append(number)
+    for window, numbers in by_window.items():
+        for number in numbers:
+            target, _, smaller = searches[number]
+            if smaller > pool_size:
+                found[number] = _best_of_nearest(book, target, window)
+            else:
+                found[number] = _search(
+                    book,
+                    target,
+                    window.amounts[:smaller],
+                    window.sums(),
+                    lambda w=window, n=smaller: [w.entries[i] for i in w.order[:n]],
+                )
+        window.let_go()
+    return [candidate for candidate in found if candidate]
+
+
+class Window:
+    """The free lines of one side and sign within a target's date window, sorted by amount
+    (then rank); its targets share the sums of its ``reach`` smallest amounts."""
+
+    __slots__ = ("entries", "days", "sizes", "low", "high", "order", "amounts", "reach", "_sums")
+
+    def __init__(self, entries: list[Entry], days: list[int], sizes: list[int], low, high):
+        self.entries, self.days, self.sizes, self.low, self.high = entries, days, sizes, low, high
+        # a pool is in rank order: sorting by (amount, index) sorts by (amount, rank)
+        ordered = sorted(zip(sizes[low:high], range(low, high), strict=True))
+        self.amounts = [size for size, _ in ordered]
+        self.order = [index for _, index in ordered]
+        self.reach = 0  # the most amounts a target of this window searches among
+        self._sums: Sums | None = None
+
+    def sums(self) -> Sums:
+        if self._sums is None:
+            self._sums = Sums(self.amounts[: self.reach])
+        return self._sums
+
+    def let_go(self) -> None:
+        self._sums = None
+
+
+def _best_of_nearest(book: Book, target: Entry, window: Window):
+    """The search when more than ``rules.group_pool_size`` lines are smaller than the target:
+    the pool is the nearest dates first, at most that many."""
+    entries, days, sizes = window.entries, window.days, window.sizes
+    day = target.day
+    goal = abs(target.cents)
+    nearest = [i for i in range(window.low, window.high) if sizes[i] < goal]
+    nearest.sort(key=lambda i: (abs(days[i] - day), entries[i].rank))
+    del nearest[book.rules.group_pool_size :]
+    amounts = sorted([sizes[i] for i in nearest])
+    if len(amounts) < 2 or sum(amounts[-book.rules.max_group_size :]) < goal:
+        return None
+
+    def pool() -> list[Entry]:
+        # Sorted by amount, as ``amounts`` (the exact search stops once the sums pass the
+        # target).
+        return sorted([entries[i] for i in nearest], key=_by_size)
+
+    return _search(book, target, amounts, Sums(amounts), pool)
 
 
 def _by_size(entry: Entry):
     return (abs(entry.cents), entry.rank)
 
 
-def _best_group(book: Book, target: Entry, free: tuple):
-    """The target's pool (free lines of its sign, smaller than it, in the window: the
-    nearest dates first, at most ``rules.group_pool_size``), searched size by size."""
-    entries, days, sizes = free
-    day = target.day
-    low = bisect.bisect_left(days, day - book.window)
-    high = bisect.bisect_right(days, day + book.window, low)
-    if high - low < 2:
-        return None
+def _search(book: Book, target: Entry, amounts: list[int], sums: Sums, pool):
+    """The target's best group among ``amounts`` (its pool's, sorted; ``pool()`` gives their
+    lines in the same order), searched size by size: the fewest lines first."""
     goal = abs(target.cents)
-    amounts = [size for size in sizes[low:high] if size < goal]
-    nearest = None
-    if len(amounts) > book.rules.group_pool_size:
-        nearest = [i for i in range(low, high) if sizes[i] < goal]
-        nearest.sort(key=lambda i: (abs(days[i] - day), entries[i].rank))
-        del nearest[book.rules.group_pool_size :]
-        amounts = [sizes[i] for i in nearest]
-    if len(amounts) < 2:
-        return None
-    amounts.sort()
-    largest = book.rules.max_group_size
-    if sum(amounts[-largest:]) < goal:
-        return None
-    sums: dict[int, set[int]] = {1: set(amounts)}
-    for size in range(2, largest + 1):
+    for size in range(2, book.rules.max_group_size + 1):
         if sum(amounts[:size]) > goal or size == 5 and len(amounts) > FIVE_POOL:
             break
-        if _may_reach(amounts, goal, size, sums):
-            if nearest is None:
-                pool = [
-                    e for e, x in zip(entries[low:high], sizes[low:high], strict=True) if x < goal
-                ]
-            else:
-                pool = [entries[i] for i in nearest]
-            # Sorted by amount, as ``amounts`` (the exact search stops once the sums pass
-            # the target).
-            pool.sort(key=_by_size)
-            solutions = _subsets(amounts, goal, size, sums)
+        meets = meeting(amounts, goal, size, sums)
+        if meets:
+            solutions = subsets(amounts, goal, size, meets)
             if solutions:
-                return _candidate(book, target, pool, solutions)
+                return _candidate(book, target, pool(), solutions)
     return None
 
 
-def _may_reach(amounts: list[int], goal: int, size: int, sums: dict[int, set[int]]) -> bool:
-    """Whether some ``size`` amounts may add up to ``goal``, ignoring that they must be
-    different lines: a quick test on sets of sums (C speed) before the exact search."""
-    if size == 2:
-        return not sums[1].isdisjoint([goal - a for a in amounts])
-    if 2 not in sums:
-        sums[2] = {a + b for a, b in combinations(amounts, 2)}
-    if size == 3:
-        return not sums[2].isdisjoint([goal - a for a in amounts])
-    if size == 4:
-        # two pair sums, the smaller at most half the goal
-        half = goal // 2
-        return not sums[2].isdisjoint([goal - s for s in sums[2] if s <= half])
-    if 3 not in sums:
-        sums[3] = set(map(sum, combinations(amounts, 3)))
-    return not sums[3].isdisjoint([goal - s for s in sums[2]])
-
-
-def _subsets(amounts: list[int], goal: int, size: int, sums) -> list[tuple[int, ...]]:
-    """Index sets of ``size`` amounts adding up to ``goal`` (at most MAX_SOLUTIONS + 1): the
-    sums that can meet (found on the sets of sums) are split back into index pairs."""
-    where: dict[int, list[int]] = {}
-    for index, amount in enumerate(amounts):
-        where.setdefault(amount, []).append(index)
-
-    def singles(value: int) -> list[tuple[int, ...]]:
-        return [(i,) for i in where.get(value, ())]
-
-    by_sum: dict[int, list[tuple[int, ...]]] = {}
-
-    def pairs(value: int) -> list[tuple[int, ...]]:
-        # Only the sums asked for, each found by looking its other half up (the amounts are
-        # sorted, so the first half stops at half the value): not every pair of the pool.
-        found = by_sum.get(value)
-        if found is None:
-            found = by_sum[value] = []
-            for i, amount in enumerate(amounts):
-                rest = value - amount
-                if rest < amount:
-                    break
-                others = where.get(rest)
-                if others:
-                    found += [(i, j) for j in others if j > i]
-        return found
-
-    def triples(value: int) -> list[tuple[int, ...]]:
-        found = []
-        for i, amount in enumerate(amounts):
-            if amount * 3 > value:
-                break
-            split = pairs(value - amount)
-            if split:
-                found += [(i, *pair) for pair in split if pair[0] > i]
-        return found
-
-    parts = {1: singles, 2: pairs, 3: triples}
-    first = size // 2
-    if first == size - first:
-        # Halves of one size: every set is found from the split whose first half is the
-        # smaller, so the larger first halves (which would find them again) are skipped.
-        half, sums_first = goal // 2, sums[first]
-        meeting = sorted([s for s in sums_first if s <= half and goal - s in sums_first])
-    else:
-        rest = sums[size - first]
-        meeting = sorted([s for s in sums[first] if goal - s in rest])
-    found: set[tuple[int, ...]] = set()
-    for value in meeting:
-        for left in parts[first](value):
-            for right in parts[size - first](goal - value):
-                if set(left).isdisjoint(right):
-                    found.add(tuple(sorted(left + right)))
-                    if len(found) > MAX_SOLUTIONS:
-                        return sorted(found)
-    return sorted(found)
+def _by_rank(entry: Entry) -> int:
+    return entry.rank
 
 
 def _candidate(book: Book, target: Entry, pool: list[Entry], solutions):
@@ -213,11 +193,12 @@ def _candidate(book: Book, target: Entry, pool: list[Entry], solutions):
         members = [pool[i] for i in solution]
         spread = max(abs(m.day - target.day) for m in members)
         text = sum(similarity(target.party, m.party) for m in members) / len(members)
-        return (spread, -text, tuple(m.key for m in members)), members, spread, text
+        # the members are of one side, where ranks order as keys do
+        return (spread, -text, tuple(m.rank for m in members)), members, spread, text
 
     ranked = sorted(quality(s) for s in solutions)
     _, members, spread, text = ranked[0]
-    members.sort(key=lambda m: m.key)
+    members.sort(key=_by_rank)
     size = len(members)
     score = round(60 - 5 * (size - 2) + 20 * (1 - spread / (book.window + 1)) + 20 * text / 100, 1)
     if len(solutions) > 1:

@@ -7,6 +7,7 @@ Pure: no Django. Used by ``reconciliation.matching``."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -26,13 +27,13 @@ STOP_WORDS = frozenset(
     for word in row.split(" ")
 )
 
-# A token is a run of capitals and digits (in the text made upper case); a word is a token of
-# letters only, a code one of four or more characters with a digit.
-_WORD = re.compile(r"(?<![A-Z0-9])[A-Z]+(?![A-Z0-9])")
-_CODED = re.compile(r"(?<![A-Z0-9])(?=[A-Z]*[0-9])[A-Z0-9]{4,}(?![A-Z0-9])")
+# A token is a maximal run of capitals and digits (in the text made upper case); a word is a
+# token of letters only, a code one of four or more characters with a digit.
+_TOKEN = re.compile(r"[A-Z0-9]+")
 _DIGITS = re.compile(r"[0-9]{4,}")
 
 _parsed: dict[str, tuple[str, frozenset[str]]] = {}
+_referenced: dict[str, frozenset[str]] = {}
 NO_REFERENCES: frozenset[str] = frozenset()
 
 
@@ -43,16 +44,78 @@ def parse(text: str) -> tuple[str, frozenset[str]]:
     if found is None:
         if len(_parsed) > 100_000:
             _parsed.clear()
-        upper = text.upper()
-        words = " ".join([t for t in _WORD.findall(upper) if t not in STOP_WORDS])
-        coded = _CODED.findall(upper)
-        found = _parsed[text] = (words, _references(coded) if coded else NO_REFERENCES)
+        found = _parsed[text] = _words(_TOKEN.findall(text.upper()))
     return found
+
+
+def references(text: str) -> frozenset[str]:
+    """The reference tokens of ``text`` (``parse(text)[1]``, without the party words: a
+    line's reference field), remembered."""
+    found = _referenced.get(text)
+    if found is None:
+        if len(_referenced) > 100_000:
+            _referenced.clear()
+        found = _referenced[text] = _coded(_TOKEN.findall(text.upper()))
+    return found
+
+
+def parse_all(texts: Iterable[str]) -> dict[str, tuple[str, frozenset[str]]]:
+    """``parse`` every one of ``texts`` at once (a fresh worker meets 10,000 new texts);
+    returns the remembered parses, each of ``texts`` among them."""
+    return _remember_all(texts, _parsed, _words)
+
+
+def references_all(texts: Iterable[str]) -> dict[str, frozenset[str]]:
+    """``references`` of every one of ``texts`` at once; returns the remembered ones."""
+    return _remember_all(texts, _referenced, _coded)
+
+
+def _words(tokens: list[str]) -> tuple[str, frozenset[str]]:
+    words = " ".join([t for t in tokens if t.isalpha() and t not in STOP_WORDS])
+    return words, _coded(tokens)
+
+
+def _coded(tokens: list[str]) -> frozenset[str]:
+    coded = [t for t in tokens if len(t) > 3 and not t.isalpha()]
+    return _references(coded) if coded else NO_REFERENCES
+
+
+def _remember_all(texts: Iterable[str], remembered: dict, of_tokens) -> dict:
+    new = list(dict.fromkeys([text for text in texts if text not in remembered]))
+    if new:
+        if len(remembered) + len(new) > 100_000:
+            remembered.clear()
+            new = list(dict.fromkeys(texts))
+        every = _tokens_of_all(new)
+        if every is None:
+            every = [_TOKEN.findall(text.upper()) for text in new]
+        for text, tokens in zip(new, every, strict=True):
+            remembered[text] = of_tokens(tokens)
+    return remembered
+
+
+# Every character of ASCII but capitals, digits and NUL (which parts texts joined) a space.
+_SPACES = str.maketrans(
+    {c: " " for c in range(1, 128) if not ("A" <= chr(c) <= "Z" or "0" <= chr(c) <= "9")}
+)
+
+
+def _tokens_of_all(texts: list[str]) -> list[list[str]] | None:
+    """The tokens of each of ``texts`` (as ``_TOKEN`` finds them), in one pass over them
+    joined; None when they are not all ASCII or one holds a NUL."""
+    upper = "\0".join(texts).upper()
+    if not upper.isascii():
+        return None
+    parts = upper.translate(_SPACES).split("\0")
+    if len(parts) != len(texts):
+        return None
+    return [part.split() for part in parts]
 
 
 def forget() -> None:
     """Empty the caches of parsed texts and of name similarities."""
     _parsed.clear()
+    _referenced.clear()
     similarity.cache_clear()
     _pair_score.cache_clear()
 
@@ -80,7 +143,7 @@ def reference_tokens(*texts: str) -> frozenset[str]:
     found: frozenset[str] = frozenset()
     for text in texts:
         if text:
-            found = found | parse(text)[1]
+            found = found | references(text)
     return found
 
 

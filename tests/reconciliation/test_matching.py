@@ -7,7 +7,7 @@ import pytest
 
 from reconciliation.matching import Leftover, Line, Match, MatchRules, match, timed_match
 from reconciliation.matching_book import forget
-from reconciliation.matching_text import party_text, reference_tokens, similarity
+from reconciliation.matching_text import parse, parse_all, party_text, reference_tokens, similarity
 
 D = Decimal
 
@@ -459,3 +459,46 @@ def test_the_text_caches_change_no_result():
         ("auto", "same amount, 2 days apart, names alike"),
         ("auto", "same amount, 2 days apart, reference nearly agrees, names alike"),
     ]
+
+
+def test_targets_of_one_window_each_find_their_own_group():
+    # both bank lines search the same week of entries: the smaller one among the entries
+    # smaller than it, the larger one among them all
+    result = match(
+        [bank("b1", 3, "-60.00", "BACS BULK PAYMENT"), bank("b2", 3, "-1000.00", "BACS BULK")],
+        [
+            ledger("l1", 3, "-10.00", "Payment Acme"),
+            ledger("l2", 3, "-20.00", "Payment Beta"),
+            ledger("l3", 3, "-30.00", "Payment Gamma"),
+            ledger("l4", 3, "-100.00", "Payment Delta"),
+            ledger("l5", 3, "-400.00", "Payment Eta"),
+            ledger("l6", 3, "-500.00", "Payment Theta"),
+        ],
+    )
+    assert [(m.bank_ids, m.ledger_ids, m.score) for m in result.matches] == [
+        (("b1",), ("l3", "l2", "l1"), 76.7),
+        (("b2",), ("l6", "l5", "l4"), 76.5),
+    ]
+
+
+def test_texts_parsed_all_at_once_are_parsed_as_one_by_one():
+    texts = [
+        "CARD PAYMENT TO TESCO STORES 3297 ON 14 MAR",
+        "FPS CREDIT Acme Ltd INV-0010423",
+        "Café Ørsted straße 10423",  # not ASCII: each text on its own
+        "",
+    ]
+    forget()
+    one_by_one = [parse(text) for text in texts] + [parse("two\nlines INV10423")]
+    forget()
+    assert [parse_all(texts)[text] for text in texts] == one_by_one[:4]
+    forget()
+    every = parse_all(texts[:2] + ["two\nlines INV10423", "a NUL\0 here"])
+    assert [every[text] for text in texts[:2]] == one_by_one[:2]
+    assert (
+        every["two\nlines INV10423"]
+        == one_by_one[4]
+        == ("TWO LINES", frozenset({"INV10423", "10423"}))
+    )
+    assert every["a NUL\0 here"] == ("NUL HERE", frozenset())
+    assert one_by_one[2] == ("CAF RSTED STRASSE", frozenset({"10423"}))  # letters A to Z
