@@ -174,7 +174,7 @@ def _keep_hints(result: matching.MatchResult) -> None:
 
 
 def _free_lines(reconciliation: Reconciliation, ids: list[int]) -> list[Line]:
-    lines = list(unmatched(reconciliation).filter(pk__in=ids).select_for_update())
+    lines = list(unmatched(reconciliation).filter(pk__in=ids).select_for_update(of=("self",)))
     if len(lines) != len(set(ids)):
         raise WorkspaceError("One of these lines is matched already, or not in this month.")
     return lines

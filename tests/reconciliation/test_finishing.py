@@ -145,7 +145,7 @@ def test_finish_renders_the_statement_and_files_it(
     assert finished.state == State.FINISHED, finished.render_error
     with practice_context(practice.pk):
         report = Document.objects.get(doc_type=DocType.RECONCILIATION_REPORT)
-    assert finished.report == report
+    assert finished.report_id == report.pk
     assert (report.source, report.period, report.client_id) == (
         Source.GENERATED,
         NOVEMBER,

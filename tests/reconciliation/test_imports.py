@@ -83,7 +83,7 @@ def test_a_statement_of_another_account_is_refused_until_confirmed(
         "Imported on confirmation."
     )
     assert statement_import.account_label == "40-47-80 12345678"
-    assert statement_import.document == document
+    assert statement_import.document_id == document.pk
 
 
 def test_the_confirmation_page_asks_then_imports(signed_in, practice, whitfield, media, november):
@@ -345,7 +345,7 @@ def test_a_statement_from_the_portal_is_imported_in_one_click(
         statement_import = StatementImport.objects.get()
         assert Line.objects.count() == 8
         assert Document.objects.count() == 1  # the portal's file, not a copy
-    assert statement_import.document == document
+    assert statement_import.document_id == document.pk
     assert statement_import.line_count == 8
 
 
