@@ -2,7 +2,8 @@
 
 - the client's Details tab (``clients.extensions``): each bank account with its reconciliation
   of last month (state, difference) and a link to open it, and the client's matching rules;
-- the pack page's reconcile stage (``tasks.extensions``): the same for the pack's month.
+- the pack page's reconcile stage (``tasks.extensions``): the same for the pack's month, with
+  a link to each finished month's filed statement (the PDF in the client's documents).
 
 Each provider runs one query, whatever the number of accounts.
 """
@@ -25,6 +26,7 @@ def account_rows(client_id: int, period) -> list[dict]:
             rec_code=Subquery(month.values("code")[:1]),
             rec_state=Subquery(month.values("state")[:1]),
             rec_balance=Subquery(month.values("statement_balance")[:1]),
+            rec_report=Subquery(month.values("report__code")[:1]),
         )
         .order_by("-is_active", "name")
     )
@@ -37,7 +39,9 @@ def account_rows(client_id: int, period) -> list[dict]:
                 state=account.rec_state,
                 statement_balance=account.rec_balance,
             )
-        rows.append({"account": account, "reconciliation": reconciliation})
+        rows.append(
+            {"account": account, "reconciliation": reconciliation, "report": account.rec_report}
+        )
     return rows
 
 

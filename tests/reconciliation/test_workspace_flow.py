@@ -139,6 +139,10 @@ def test_the_month_reconciled_from_two_files_to_a_filed_statement(
     with practice_context(practice.pk):
         reconciled = PackItem.objects.get(pack=pack, auto_key=AutoTick.BANK_RECONCILED)
         assert reconciled.done_at is not None
+    pack_page = client.get(pack.get_absolute_url()).content.decode()
+    statement_link = reverse("document_download", args=[report.code])
+    assert f'<a href="{statement_link}" hx-boost="false" data-testid="statement-pdf">' in pack_page
+    assert client.get(statement_link).status_code == 200
 
     client.post(
         reverse("reconciliation:reopen", args=[reconciliation.code]),
