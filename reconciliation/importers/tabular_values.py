@@ -12,6 +12,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from documents.spreadsheets import Cell, cell_text  # noqa: F401  (re-exported: the importers read cells through this module)
+
 # Currency marks that banks print beside amounts, removed before reading the number.
 CURRENCY_MARKS = ("£", "€", "$", "¥", "CHF", "GBP", "EUR", "USD", "AUD", "CAD", "NZD", "ZAR")
 _CURRENCY_CODES = {"GBP", "EUR", "USD", "CHF", "AUD", "CAD", "NZD", "ZAR", "SEK", "NOK", "DKK"}
@@ -21,27 +23,6 @@ _TIME_SUFFIX = re.compile(
     r"^(?P<date>.*?)[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?( ?[AP]M)?(Z|[+-]\d{2}:?\d{2})?$", re.I
 )
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
-
-Cell = str | int | float | datetime.date | datetime.datetime | datetime.time | bool | None
-
-
-def cell_text(value: Cell) -> str:
-    """A cell as the text a bookkeeper would see in the spreadsheet."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value)
-    if isinstance(value, datetime.datetime):
-        if value.time() == datetime.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    text = str(value).replace("\ufeff", "").strip()
-    # A leading apostrophe is a spreadsheet's "keep this as text" guard (Lloyds, NatWest).
-    return text[1:].strip() if text.startswith("'") else text
 
 
 def normalize_header(text: str) -> str:

@@ -548,7 +548,7 @@ def test_xlsx_text_amounts_follow_the_mapping_separators():
         (
             b"%PDF-1.7\n%\xe2\xe3\xcf\xd3",
             "statement.pdf",
-            "statement.pdf: this is a PDF, not a spreadsheet: download the statement as CSV",
+            "statement.pdf: this is a PDF, not a spreadsheet: download it as CSV or Excel",
         ),
         (
             _file("no_date_column.csv"),
