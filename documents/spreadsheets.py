@@ -10,6 +10,7 @@ import codecs
 import csv
 import datetime
 import io
+import re
 import zipfile
 
 
@@ -158,12 +159,31 @@ def text_rows(text: str, filename: str, delimiter: str) -> list[list[Cell]]:
         raise SpreadsheetError(filename, "", f"the file cannot be read as CSV: {error}") from None
 
 
-def xlsx_rows(data: bytes, filename: str) -> list[list[Cell]]:
-    """The first non-empty sheet's rows, with real dates and numbers where Excel has them."""
+def xlsx_rows(data: bytes, filename: str, literal_formulas: bool = False) -> list[list[Cell]]:
+    """The first non-empty sheet's rows, with real dates and numbers where Excel has them.
+
+    With ``literal_formulas``, a cell that has no cached value but whose formula is a plain
+    number ("=15000.00", as QuickBooks Online writes its amounts) reads as that number."""
+    rows = _xlsx_rows(data, filename, data_only=True)
+    if not literal_formulas:
+        return rows
+    formulas = _xlsx_rows(data, filename, data_only=False)
+    for row, written in zip(rows, formulas, strict=False):
+        for index, value in enumerate(row):
+            formula = written[index] if index < len(written) else None
+            if value is None and isinstance(formula, str) and _LITERAL.match(formula):
+                row[index] = formula[1:].strip()
+    return rows
+
+
+_LITERAL = re.compile(r"^=\s*-?\(?\d[\d,]*(\.\d+)?\)?\s*$")
+
+
+def _xlsx_rows(data: bytes, filename: str, data_only: bool) -> list[list[Cell]]:
     import openpyxl  # imported here: only XLSX uploads pay for it
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         if not _is_workbook_zip(data):
             raise SpreadsheetError(

@@ -1,0 +1,485 @@
+"""Reading a trial balance exported from an accounting system: Xero's Trial Balance report,
+QuickBooks Online's Trial Balance, Sage 50's and Sage Accounting's trial balance, or any
+spreadsheet through a column map (account code and/or name, and debit and credit columns or
+one signed balance).
+
+What the exports have in common, and what this reads:
+- title rows above the header (the organisation, "Trial Balance", "As at 30 November 2026"):
+  the date, when there is one, is kept to check the period;
+- a header row naming the columns; Xero's has "YTD Debit"/"YTD Credit" beside the month's
+  columns: the year-to-date columns are the balances and are preferred; QuickBooks leaves the
+  account column's header blank;
+- the account as a code column (Sage's "N/C", "Account Code"), or inside the name: Xero's
+  "Sales (200)", QuickBooks' "4000 Sales" or "4000 · Sales";
+- section rows without amounts (Xero's "Revenue", "Assets"...), kept as a hint for mapping;
+- a total row ("Total", "TOTAL", "Totals:"), read as the file's own totals.
+
+Each account row becomes an ``Account`` (debit and credit as ``Decimal``, pence exact); a row
+that cannot be read is rejected with its reason. Pure: bytes in, facts out, no database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from documents.spreadsheets import (
+    Cell,
+    SpreadsheetError,
+    cell_text,
+    check_readable,
+    decode,
+    guess_delimiter,
+    guess_encoding,
+    is_xlsx,
+    text_rows,
+    xlsx_rows,
+)
+
+ZERO = Decimal("0.00")
+PENNY = Decimal("0.01")
+HEADER_SEARCH_ROWS = 25
+
+CODE_HEADERS = {"account code", "code", "n/c", "nc", "nominal code", "account number", "acct no"}
+CODE_HEADERS |= {"account no", "account no.", "nominal", "ledger code", "gl code", "no."}
+NAME_HEADERS = {"account", "account name", "name", "description", "nominal name", "ledger"}
+NAME_HEADERS |= {"ledger account", "account description", "nominal account", "gl account"}
+TYPE_HEADERS = {"account type", "type", "account class", "class", "category"}
+DEBIT_HEADERS = {"debit", "debits", "dr", "debit amount", "debit balance"}
+CREDIT_HEADERS = {"credit", "credits", "cr", "credit amount", "credit balance"}
+YTD = ("ytd ", "year to date ", "debit - year to date", "credit - year to date")
+BALANCE_HEADERS = {"balance", "net", "amount", "closing balance", "net balance", "ytd balance"}
+
+_CODE_IN_BRACKETS = re.compile(r"^(?P<name>.*\S)\s*\((?P<code>[A-Za-z0-9][\w.\-/]{0,19})\)$")
+_CODE_IN_FRONT = re.compile(r"^(?P<code>\d[\w.\-/]{0,19})\s*(?:·|-|–|:|\s)\s*(?P<name>\S.*)$")
+_MONTHS = {
+    m: n
+    for n, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+
+
+class TrialBalanceError(SpreadsheetError):
+    """A file that cannot be read as a trial balance at all (no header row, not a table)."""
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which columns hold what, by header text, for a spreadsheet no known layout fits."""
+
+    code: str = ""
+    name: str = ""
+    account_type: str = ""
+    debit: str = ""
+    credit: str = ""
+    balance: str = ""
+    credit_positive: bool = False  # the balance column shows credits as positive
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ColumnMap:
+        return cls(**{k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Account:
+    code: str
+    name: str
+    account_type: str
+    section: str
+    debit: Decimal
+    credit: Decimal
+    row: int
+
+    @property
+    def balance(self) -> Decimal:
+        """Debit minus credit."""
+        return self.debit - self.credit
+
+    @property
+    def key(self) -> str:
+        return account_key(self.code, self.name)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    row: int
+    text: str
+    reason: str
+
+
+@dataclass
+class ReadTrialBalance:
+    filename: str
+    layout: str  # "xero", "quickbooks", "sage", "mapped" or "table"
+    columns: list[str]
+    accounts: list[Account] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    as_at: datetime.date | None = None
+    stated_debit: Decimal | None = None
+    stated_credit: Decimal | None = None
+
+    @property
+    def total_debit(self) -> Decimal:
+        return sum((a.debit for a in self.accounts), ZERO)
+
+    @property
+    def total_credit(self) -> Decimal:
+        return sum((a.credit for a in self.accounts), ZERO)
+
+    @property
+    def difference(self) -> Decimal:
+        return self.total_debit - self.total_credit
+
+    @property
+    def balances(self) -> bool:
+        return self.difference == ZERO
+
+    def problems(self) -> list[str]:
+        """Why it cannot be saved: it does not balance, or holds no account."""
+        found = []
+        if not self.accounts:
+            found.append("No account rows were found in the file.")
+        if not self.balances:
+            found.append(
+                f"The trial balance does not balance: debits {self.total_debit:,.2f}, credits "
+                f"{self.total_credit:,.2f}, a difference of {abs(self.difference):,.2f}."
+            )
+        if self.stated_debit is not None and self.stated_debit != self.total_debit:
+            found.append(
+                f"The file's own total row says debits {self.stated_debit:,.2f}, but its rows "
+                f"add up to {self.total_debit:,.2f}: some rows were not read."
+            )
+        return found
+
+
+def account_key(code: str, name: str) -> str:
+    """How an account is recognised from one month to the next: its code, or its name."""
+    code = code.strip()
+    return code.upper() if code else " ".join(name.casefold().split())
+
+
+def read_trial_balance(
+    data: bytes, filename: str, column_map: ColumnMap | None = None
+) -> ReadTrialBalance:
+    rows = _rows(data, filename)
+    header_at, roles = _find_header(rows, column_map)
+    if header_at is None:
+        raise TrialBalanceError(
+            filename,
+            "",
+            "no header row with debit and credit (or balance) columns was found in the first "
+            f"{HEADER_SEARCH_ROWS} rows: export the Trial Balance report as CSV or Excel, or "
+            "choose its columns",
+        )
+    header = [cell_text(c) for c in rows[header_at]]
+    result = ReadTrialBalance(
+        filename=filename,
+        layout=_layout(rows[:header_at], header, roles, column_map),
+        columns=header,
+        as_at=_title_date(rows[:header_at]),
+    )
+    section = ""
+    seen: dict[str, int] = {}
+    for index in range(header_at + 1, len(rows)):
+        number = index + 1
+        texts = [cell_text(c) for c in rows[index]]
+        if not any(texts):
+            continue
+        name_text = _get(texts, roles.get("name"))
+        code_text = _get(texts, roles.get("code"))
+        label = name_text or code_text or next((t for t in texts if t), "")
+        amounts = [roles.get(k) for k in ("debit", "credit", "balance") if k in roles]
+        has_amount = any(_get(texts, i) for i in amounts)
+        if _is_grand_total(label, code_text):
+            result.stated_debit, result.stated_credit = _stated(texts, roles, column_map)
+            continue
+        if _is_subtotal(label, code_text):
+            continue
+        if not has_amount:
+            section = label if len(label) < 60 else section
+            continue
+        try:
+            debit, credit = _amounts(texts, roles, column_map)
+        except ValueError as problem:
+            result.rejected.append(Rejected(number, _row_text(texts), str(problem)))
+            continue
+        code, name = _code_and_name(code_text, name_text)
+        if not code and not name:
+            result.rejected.append(
+                Rejected(number, _row_text(texts), "the row has amounts but no account")
+            )
+            continue
+        key = account_key(code, name)
+        if key in seen:
+            result.rejected.append(
+                Rejected(
+                    number,
+                    _row_text(texts),
+                    f"account {code or name} is on row {seen[key]} already",
+                )
+            )
+            continue
+        seen[key] = number
+        result.accounts.append(
+            Account(
+                code=code[:20],
+                name=(name or code)[:200],
+                account_type=_get(texts, roles.get("type"))[:60],
+                section=section[:60],
+                debit=debit,
+                credit=credit,
+                row=number,
+            )
+        )
+    return result
+
+
+# --- rows and the header ----------------------------------------------------------------------
+
+
+def _rows(data: bytes, filename: str) -> list[list[Cell]]:
+    try:
+        check_readable(data, filename)
+        if is_xlsx(data):
+            # QuickBooks writes its amounts as formulas ("=15000.00") with no cached value.
+            return xlsx_rows(data, filename, literal_formulas=True)
+        text = decode(data, filename, guess_encoding(data))
+        return text_rows(text, filename, guess_delimiter(text))
+    except SpreadsheetError as error:
+        raise TrialBalanceError(error.filename, error.where, error.problem) from None
+
+
+def _norm(text: str) -> str:
+    text = cell_text(text).casefold().replace("_", " ")
+    text = re.sub(r"\((?:gbp|£|usd|\$|eur|€)\)", "", text)
+    return " ".join(text.split()).strip(" :")
+
+
+def _find_header(rows, column_map: ColumnMap | None) -> tuple[int | None, dict[str, int]]:
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        names = [_norm(c) for c in row]
+        roles = _mapped_roles(names, column_map) if column_map else _guess_roles(names)
+        if roles is not None:
+            return index, roles
+    return None, {}
+
+
+def _mapped_roles(names: list[str], column_map: ColumnMap) -> dict[str, int] | None:
+    roles = {}
+    for role in ("code", "name", "account_type", "debit", "credit", "balance"):
+        wanted = _norm(getattr(column_map, role))
+        if not wanted:
+            continue
+        if wanted not in names:
+            return None
+        roles["type" if role == "account_type" else role] = names.index(wanted)
+    has_amounts = ("debit" in roles and "credit" in roles) or "balance" in roles
+    if not has_amounts or not ({"code", "name"} & roles.keys()):
+        return None
+    return roles
+
+
+def _guess_roles(names: list[str]) -> dict[str, int] | None:
+    roles: dict[str, int] = {}
+
+    def first(candidates: set[str], ytd: bool | None = None) -> int | None:
+        for i, name in enumerate(names):
+            bare = name
+            is_ytd = any(name.startswith(p) or name.endswith("year to date") for p in YTD)
+            for prefix in ("ytd ", "year to date "):
+                bare = bare.removeprefix(prefix)
+            bare = bare.removesuffix(" - year to date").removesuffix(" year to date").strip()
+            if bare in candidates and (ytd is None or is_ytd == ytd):
+                return i
+        return None
+
+    debit = first(DEBIT_HEADERS, ytd=True)
+    credit = first(CREDIT_HEADERS, ytd=True)
+    if debit is None or credit is None:
+        debit, credit = first(DEBIT_HEADERS), first(CREDIT_HEADERS)
+    if debit is not None and credit is not None:
+        roles["debit"], roles["credit"] = debit, credit
+    else:
+        balance = first(BALANCE_HEADERS)
+        if balance is None:
+            return None
+        roles["balance"] = balance
+    code, name, kind = first(CODE_HEADERS), first(NAME_HEADERS), first(TYPE_HEADERS)
+    if name is None and names and names[0] == "":
+        name = 0  # QuickBooks: the account column has no header
+    if code is None and name is None:
+        return None
+    for role, index in (("code", code), ("name", name), ("type", kind)):
+        if index is not None:
+            roles[role] = index
+    return roles
+
+
+def _layout(title_rows, header: list[str], roles: dict, column_map) -> str:
+    if column_map:
+        return "mapped"
+    names = [_norm(h) for h in header]
+    title = " ".join(cell_text(c) for row in title_rows for c in row).casefold()
+    if "n/c" in names or "sage" in title:
+        return "sage"
+    year_to_date = any(n.startswith("ytd ") or n.endswith("year to date") for n in names)
+    if year_to_date or "xero" in title:
+        return "xero"
+    if names and names[0] == "" and roles.get("name") == 0:
+        return "quickbooks"
+    return "table"
+
+
+def _title_date(title_rows) -> datetime.date | None:
+    for row in title_rows:
+        for cell in row:
+            if isinstance(cell, datetime.datetime):
+                return cell.date()
+            if isinstance(cell, datetime.date):
+                return cell
+        # "As of November 30, 2026" unquoted in a CSV is two cells.
+        found = _date_in(" ".join(cell_text(cell) for cell in row))
+        if found:
+            return found
+    return None
+
+
+def _date_in(text: str) -> datetime.date | None:
+    text = text.casefold().replace(",", " ")
+    patterns = (
+        (r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\s+(\d{4})", (0, 1, 2)),  # 30 November 2026
+        (r"([a-z]{3,9})\s+(\d{1,2})(?:st|nd|rd|th)?\s+(\d{4})", (1, 0, 2)),  # November 30 2026
+    )
+    for pattern, (d, m, y) in patterns:
+        for match in re.finditer(pattern, text):
+            parts = match.groups()
+            month = _MONTHS.get(parts[m])
+            if month:
+                try:
+                    return datetime.date(int(parts[y]), month, int(parts[d]))
+                except ValueError:
+                    continue
+    match = re.search(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b", text)
+    if match:
+        try:
+            return datetime.date(int(match[3]), int(match[2]), int(match[1]))
+        except ValueError:
+            return None
+    return None
+
+
+# --- cells ------------------------------------------------------------------------------------
+
+
+def _get(texts: list[str], index: int | None) -> str:
+    if index is None or index >= len(texts):
+        return ""
+    return texts[index].strip()
+
+
+def _row_text(texts: list[str]) -> str:
+    return " | ".join(t for t in texts if t)[:200]
+
+
+def _is_grand_total(label: str, code: str) -> bool:
+    words = label.casefold().strip(" :")
+    return words in ("total", "totals", "grand total") or code.casefold().strip(" :") == "total"
+
+
+def _is_subtotal(label: str, code: str) -> bool:
+    """QuickBooks' and Xero's group totals ("Total for Assets", "Total Revenue")."""
+    return not code and label.casefold().startswith("total ")
+
+
+def _code_and_name(code_text: str, name_text: str) -> tuple[str, str]:
+    if code_text:
+        return code_text, name_text
+    if ":" in name_text:  # QuickBooks' sub-account: "1500 Equipment:1510 Cost"
+        segments = [_code_and_name("", part.strip())[1] for part in name_text.split(":")]
+        code = _code_and_name("", name_text.rsplit(":", 1)[1].strip())[0]
+        return code, ":".join(s for s in segments if s)
+    match = _CODE_IN_BRACKETS.match(name_text)
+    if match and any(ch.isdigit() for ch in match["code"]):  # not "Rent (Sydney)"
+        return match["code"], match["name"]
+    match = _CODE_IN_FRONT.match(name_text)
+    if match:
+        return match["code"], match["name"]
+    return "", name_text
+
+
+def money(text: str) -> Decimal:
+    """An amount as accounting systems print it: "1,234.56", "£1,234.56", "(1,234.56)",
+    "1,234.56 CR", "-", "" (nothing: zero). Raises ValueError saying what is wrong."""
+    raw = text
+    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    if text in ("", "-", "–", "—"):
+        return ZERO
+    negative = False
+    for mark in ("£", "$", "€", "GBP", "USD", "EUR"):
+        text = text.replace(mark, "")
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1]
+    upper = text.upper()
+    if upper.endswith("CR"):
+        negative, text = not negative, text[:-2]
+    elif upper.endswith("DR"):
+        text = text[:-2]
+    if text.startswith(("-", "\u2212")):
+        negative, text = not negative, text[1:]
+    text = text.replace(",", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"'{raw}' is not an amount") from None
+    if not value.is_finite():
+        raise ValueError(f"'{raw}' is not an amount")
+    # A spreadsheet's float (0.30000000000000004) is pence; "1.234" is not.
+    if abs(value - value.quantize(PENNY)) > Decimal("0.000001"):
+        raise ValueError(f"'{raw}' has more than two decimal places")
+    value = value.quantize(PENNY)
+    return -value if negative else value
+
+
+def _amounts(texts, roles, column_map) -> tuple[Decimal, Decimal]:
+    if "debit" in roles:
+        debit = money(_get(texts, roles["debit"]))
+        credit = money(_get(texts, roles["credit"]))
+        if debit < 0 or credit < 0:  # a negative in one column is the other side
+            net = debit - credit
+            return (net, ZERO) if net >= 0 else (ZERO, -net)
+        return debit, credit
+    balance = money(_get(texts, roles["balance"]))
+    if column_map and column_map.credit_positive:
+        balance = -balance
+    return (balance, ZERO) if balance >= 0 else (ZERO, -balance)
+
+
+def _stated(texts, roles, column_map) -> tuple[Decimal | None, Decimal | None]:
+    try:
+        debit, credit = _amounts(texts, roles, column_map)
+    except ValueError:
+        return None, None
+    if "debit" not in roles:
+        return None, None
+    return debit, credit
