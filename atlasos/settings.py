@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "portal",
     "inbox",
     "reconciliation",
+    "reporting",
     "demo",
     # Inbound webhooks of the email providers (the Smart Inbox's first way in).
     "anymail",

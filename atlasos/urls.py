@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("", include("inbox.urls")),
     path("", include("reconciliation.urls")),
+    path("", include("reporting.urls")),
     path("inbox/hooks/", include("inbox.webhook_urls")),
 ]
 

@@ -5,6 +5,7 @@ of a month, so a stray mid-month date fails loudly instead of shifting a whole c
 """
 
 import datetime
+import re
 
 from django.db import models
 
@@ -122,3 +123,17 @@ def periods_between(
         periods.append(period)
         period = next_period(period, recurrence)
     return periods
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(value: str) -> datetime.date | None:
+    """ "2026-11" (an ``<input type="month">``) → 1 November 2026; None for anything else."""
+    found = _MONTH.match((value or "").strip())
+    if not found:
+        return None
+    year, month = int(found[1]), int(found[2])
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        return None
+    return datetime.date(year, month, 1)

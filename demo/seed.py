@@ -26,6 +26,7 @@ from demo.cycle_history import seed_cycle
 from demo.inbox_story import seed_inbox
 from demo.portal_story import portal_clients, seed_portal, untouched_packs
 from demo.reconciliation_story import seed_reconciliations
+from demo.reporting_story import seed_management_accounts
 
 User = get_user_model()
 
@@ -288,6 +289,10 @@ def seed_practice(
             # Last month's bank reconciliations: one signed off, one half way, one not started.
             seed_reconciliations(
                 practice, now, clients=seeded, cycle=cycle, demo=demo, others=others
+            )
+            # Fourteen months of trial balances for a client on each accounting system.
+            seed_management_accounts(
+                practice, now, clients=seeded, newest=cycle.newest, user=team[0]
             )
             # The bell: today's overdue alerts and the older ones already read, none emailed.
             seed_overdue_alerts(practice, now)

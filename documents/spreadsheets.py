@@ -254,3 +254,12 @@ def looks_like(head: bytes) -> bool:
         if len(lines) >= 3 and len(used) == len(lines):  # title rows above a table
             return True
     return False
+
+
+def read_table(data: bytes, filename: str, literal_formulas: bool = False) -> list[list[Cell]]:
+    """The rows of a CSV (its encoding and delimiter guessed) or of an XLSX workbook."""
+    check_readable(data, filename)
+    if is_xlsx(data):
+        return xlsx_rows(data, filename, literal_formulas=literal_formulas)
+    text = decode(data, filename, guess_encoding(data))
+    return text_rows(text, filename, guess_delimiter(text))

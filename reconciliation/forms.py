@@ -1,16 +1,13 @@
 """The workspace's forms: uploads, the spreadsheet column mapping, balances, explanations,
 questions to the client, matching by hand and the client's matching rules."""
 
-import re
-
 from django import forms
 
 from atlasos.form_fields import SingleLineField
 from clients.forms import MemberChoiceField, team_members
+from cycle.periods import parse_month as parse_period  # noqa: F401  (the views read it here)
 from reconciliation.importers.tabular import ColumnMapping
 from reconciliation.models import MatchSettings, Reason, Side
-
-PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class UploadForm(forms.Form):
@@ -170,16 +167,3 @@ class MatchSettingsForm(forms.ModelForm):
         if days > 90:
             raise forms.ValidationError("At most 90 days.")
         return days
-
-
-def parse_period(value: str):
-    """'2026-11' → 1 November 2026, or None."""
-    import datetime
-
-    found = PERIOD.match(value or "")
-    if not found:
-        return None
-    year, month = int(found[1]), int(found[2])
-    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-        return None
-    return datetime.date(year, month, 1)

@@ -25,18 +25,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from documents.spreadsheets import (
-    Cell,
-    SpreadsheetError,
-    cell_text,
-    check_readable,
-    decode,
-    guess_delimiter,
-    guess_encoding,
-    is_xlsx,
-    text_rows,
-    xlsx_rows,
-)
+from documents.spreadsheets import Cell, SpreadsheetError, cell_text, read_table
 
 ZERO = Decimal("0.00")
 PENNY = Decimal("0.01")
@@ -260,12 +249,8 @@ def read_trial_balance(
 
 def _rows(data: bytes, filename: str) -> list[list[Cell]]:
     try:
-        check_readable(data, filename)
-        if is_xlsx(data):
-            # QuickBooks writes its amounts as formulas ("=15000.00") with no cached value.
-            return xlsx_rows(data, filename, literal_formulas=True)
-        text = decode(data, filename, guess_encoding(data))
-        return text_rows(text, filename, guess_delimiter(text))
+        # QuickBooks writes its XLSX amounts as formulas ("=15000.00") with no cached value.
+        return read_table(data, filename, literal_formulas=True)
     except SpreadsheetError as error:
         raise TrialBalanceError(error.filename, error.where, error.problem) from None
 

@@ -66,8 +66,9 @@ def test_client_list_runs_the_same_queries_at_any_size(
 CLIENT_PAGE_QUERIES = 7
 # The Details tab also shows the client's inbox address: its live one and its rotated ones
 # (the inbox's part, ``clients.extensions``). The first visit makes the address. And its bank
-# accounts with last month's reconciliation of each (reconciliation's part): one query.
-CLIENT_DETAIL_QUERIES = CLIENT_PAGE_QUERIES + 3
+# accounts with last month's reconciliation of each (reconciliation's part): one query. And the
+# months with a trial balance (reporting's part): one query.
+CLIENT_DETAIL_QUERIES = CLIENT_PAGE_QUERIES + 4
 
 
 @pytest.mark.parametrize("count", [10, 500])

@@ -132,8 +132,9 @@ def test_only_the_details_tab_carries_it(client, staff, acme):
 
 # Session, user, client, tab counts, tags, the bell, the top bar's inbox count (messages waiting
 # in triage); then the address and its rotated ones; and the bank accounts with last month's
-# reconciliations (reconciliation's part of the tab).
-DETAIL_QUERIES = 10
+# reconciliations (reconciliation's part of the tab), and the months with a trial balance
+# (reporting's part).
+DETAIL_QUERIES = 11
 
 
 @pytest.mark.parametrize("rotations", [0, 5])

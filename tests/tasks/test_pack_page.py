@@ -359,8 +359,10 @@ def test_pack_page_query_count_does_not_grow_with_items_or_events(
     # 13 the Deliver panel's delivery document links (with delivery, publisher, acknowledger,
     # documents), 14 the delivery's emails with contacts — or, before delivery, the candidate
     # documents, 15 the top bar's inbox count (messages waiting in triage), 16 the reconcile
-    # stage's bank accounts with their reconciliation of the month (reconciliation.integration).
-    with django_assert_num_queries(16):
+    # stage's bank accounts with their reconciliation of the month (reconciliation.integration),
+    # 17 the prepare stage's trial balance of the month (reporting.integration; with one, its
+    # lines and the client's account mapping: two more).
+    with django_assert_num_queries(17):
         response = as_partner.get(f"/packs/{pack.code}/")
     assert response.status_code == 200
     assert response.content.decode().count('<li id="item-') == n_items

@@ -1,0 +1,53 @@
+"""What reporting shows on the floors below it, through the places they leave for it:
+
+- the pack page's prepare stage (``tasks.extensions``): whether the month's trial balance is
+  in, how many accounts with a balance are unmapped, and a link to the management accounts
+  (three queries, whatever the number of accounts);
+- the client's Details tab (``clients.extensions``): the months with a trial balance and the
+  links to the management accounts and the account mapping (one query).
+"""
+
+from django.db.models import Q
+
+from clients.extensions import ClientPart, register_client_part
+from reporting.mapping import mapping_for_lines
+from reporting.models import TrialBalance, TrialBalanceLine
+from tasks.extensions import PackExtras, PackPart, register_pack_parts
+
+
+def prepare_stage_parts(request, pack, *, page: str, **extra) -> PackExtras:
+    extras = PackExtras()
+    if page != "pack":
+        return extras
+    current = (
+        TrialBalance.objects.filter(client_id=pack.client_id, period=pack.period, is_current=True)
+        .select_related("imported_by")
+        .first()
+    )
+    unmapped = 0
+    if current is not None:
+        with_balance = ~Q(debit=0) | ~Q(credit=0)
+        lines = list(TrialBalanceLine.objects.filter(with_balance, trial_balance=current))
+        mapping = mapping_for_lines(pack.client, lines)
+        unmapped = sum(1 for line in lines if line.account_key not in mapping and line.balance)
+    extras.parts["prepare"] = [
+        PackPart(
+            "reporting/_pack_part.html",
+            {"trial_balance": current, "unmapped": unmapped, "pack": pack, "client": pack.client},
+        )
+    ]
+    return extras
+
+
+def client_accounts_part(request, client) -> ClientPart:
+    months = list(
+        TrialBalance.objects.filter(client=client, is_current=True)
+        .order_by("-period")
+        .values_list("period", flat=True)[:3]
+    )
+    return ClientPart("reporting/_client_part.html", {"months": months, "client": client})
+
+
+def register() -> None:
+    register_pack_parts(prepare_stage_parts)
+    register_client_part(client_accounts_part)

@@ -1,0 +1,46 @@
+"""A client's management accounts for a month: the income statement and the balance sheet
+with their comparatives and variances, the key ratios, the checks, and what is missing (a
+trial balance, a mapping). A constant number of queries whatever the number of accounts."""
+
+import datetime
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from atlasos import clock
+from atlasos.accounts.decorators import staff_required
+from clients.access import access_client
+from cycle.periods import parse_month
+from reporting.building import accounts_for
+from reporting.forms import TrialBalanceUploadForm
+from reporting.models import TrialBalance
+
+
+def default_period(practice) -> datetime.date:
+    """Last month: the month a practice prepares in the first weeks of this one."""
+    today = clock.local_date(practice.timezone)
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def accounts_context(request, client, period, form=None) -> dict:
+    months = list(
+        TrialBalance.objects.filter(client=client, is_current=True).order_by("-period")[:36]
+    )
+    return {
+        "nav": "clients",
+        "client": client,
+        "period": period,
+        "months": months,
+        "current": next((tb for tb in months if tb.period == period), None),
+        "accounts": accounts_for(client, period),
+        "form": form or TrialBalanceUploadForm(initial={"period": f"{period:%Y-%m}"}),
+    }
+
+
+@staff_required
+@require_GET
+def management_accounts(request: HttpRequest, code) -> HttpResponse:
+    client = access_client(request, code)
+    period = parse_month(request.GET.get("period", "")) or default_period(request.user.practice)
+    return render(request, "reporting/accounts.html", accounts_context(request, client, period))

@@ -1,0 +1,54 @@
+"""Reporting: trial balances and their lines, account mappings, saved column maps."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+
+from tests.factories.clients import ClientFactory
+from tests.factories.tenancy import TenantFactory
+
+NOVEMBER = datetime.date(2026, 11, 1)
+
+
+class TrialBalanceFactory(TenantFactory):
+    class Meta:
+        model = "reporting.TrialBalance"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    period = NOVEMBER
+    layout = "xero"
+    filename = "Trial Balance.csv"
+    total_debit = Decimal("100.00")
+    total_credit = Decimal("100.00")
+    account_count = 2
+
+
+class TrialBalanceLineFactory(TenantFactory):
+    class Meta:
+        model = "reporting.TrialBalanceLine"
+
+    trial_balance = factory.SubFactory(
+        TrialBalanceFactory, practice=factory.SelfAttribute("..practice")
+    )
+    account_code = factory.Sequence(lambda n: f"{200 + n}")
+    account_key = factory.SelfAttribute("account_code")
+    account_name = factory.Sequence(lambda n: f"Account {n}")
+    debit = Decimal("100.00")
+
+
+class AccountMappingFactory(TenantFactory):
+    class Meta:
+        model = "reporting.AccountMapping"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    account_key = factory.Sequence(lambda n: f"{400 + n}")
+    line = "administrative_expenses"
+
+
+class TrialBalanceColumnsFactory(TenantFactory):
+    class Meta:
+        model = "reporting.TrialBalanceColumns"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    columns = factory.LazyFunction(lambda: {"code": "Ref", "name": "Name", "balance": "Net"})

@@ -1,0 +1,71 @@
+"""The demo's management accounts (``demo.reporting_story``): ``seed_demo`` leaves a client on
+each accounting system with fourteen months of trial balances to the month just ended, each
+exported as its system exports it and imported through the bookkeeper's own path, so that the
+month has every comparative, the balance sheet balances and the reserves move by the profit.
+Seeded on two days of the month, and across a year end."""
+
+import datetime
+import html
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Max
+from django.urls import reverse
+
+from atlasos.tenancy.context import practice_context
+from atlasos.tenancy.models import Practice
+from reporting.building import accounts_for
+from reporting.models import TrialBalance
+from tasks.models import Pack
+from tests.helpers import sign_in
+
+UTC = datetime.UTC
+DAYS = [
+    pytest.param(datetime.datetime(2026, 12, 3, 9, 0, tzinfo=UTC), id="3rd"),
+    pytest.param(datetime.datetime(2027, 4, 20, 14, 0, tzinfo=UTC), id="after-a-march-year-end"),
+]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.mark.parametrize("moment", DAYS)
+def test_the_demo_has_real_management_accounts(db, clock, client, moment):
+    clock.set(moment)
+    call_command(
+        "seed_demo",
+        practice="Demo Practice",
+        email="boss@demo.example.com",
+        password="demo-password-1",
+        clients=40,
+        history=1,
+        portal_email="sarah@whitfield.example.com",
+        portal_password="portal-pass-2026",
+    )
+    practice = Practice.objects.get(name="Demo Practice")
+    with practice_context(practice.pk):
+        newest = Pack.objects.aggregate(newest=Max("period"))["newest"]
+        trial_balances = TrialBalance.objects.filter(is_current=True).select_related("client")
+        clients = {tb.client for tb in trial_balances}
+        assert {c.accounting_system for c in clients} == {"xero", "sage", "quickbooks"}
+        for demo_client in clients:
+            months = sorted(tb.period for tb in trial_balances if tb.client == demo_client)
+            assert len(months) == 14 and months[-1] == newest
+            accounts = accounts_for(demo_client, newest)
+            assert accounts.missing == []
+            assert not accounts.unmapped, demo_client.accounting_system
+            assert [check.ok for check in accounts.checks] == [True, True], [
+                check.message for check in accounts.checks
+            ]
+            assert accounts.balance_sheet.row("cash").values[0] > 0
+            assert all(value is not None for value in accounts.income.row("turnover").values)
+    boss = get_user_model().objects.get(email="boss@demo.example.com")
+    sign_in(client, boss, password="demo-password-1")
+    shown = next(iter(clients))
+    url = reverse("reporting:accounts", args=[shown.code]) + f"?period={newest:%Y-%m}"
+    text = html.unescape(client.get(url).content.decode())
+    assert "The balance sheet balances" in text
+    assert "is the movement in reserves" in text
