@@ -56,6 +56,7 @@ BOOKS = [
     Book("bank_fees", "Bank Fees", "404", "7901", "6600", "Expenses"),
     Book("depreciation", "Depreciation", "416", "8000", "6700", "Expenses"),
     Book("interest", "Interest Paid", "437", "7903", "7000", "Expenses"),
+    Book("tax", "Corporation Tax", "500", "8300", "7500", "Expenses"),
     Book("bank", "Business Bank Account", "", "1200", "1000", "Assets"),
     Book("debtors", "Accounts Receivable", "610", "1100", "1100", "Assets"),
     Book("equipment", "Office Equipment", "710", "0030", "1500", "Assets"),
@@ -70,13 +71,15 @@ BOOKS = [
     Book("creditors", "Accounts Payable", "800", "2100", "2000", "Liabilities"),
     Book("vat", "VAT", "820", "2202", "2200", "Liabilities"),
     Book("paye", "PAYE Payable", "825", "2210", "2210", "Liabilities"),
+    Book("corporation_tax", "Provision for Corporation Tax", "830", "2320", "2300", "Liabilities"),
     Book("loan", "Loan", "900", "2300", "2700", "Liabilities"),
     Book("share_capital", "Share Capital", "950", "3000", "3000", "Equity"),
     Book("retained", "Retained Earnings", "960", "3200", "3100", "Equity"),
 ]
 INCOME = ("sales", "cos", "wages", "employer_ni", "rent", "light", "motor", "advertising")
-INCOME += ("accountancy", "telephone", "bank_fees", "depreciation", "interest")
+INCOME += ("accountancy", "telephone", "bank_fees", "depreciation", "interest", "tax")
 CREDIT_NATURED = {"sales", "equipment_depreciation", "creditors", "vat", "paye", "loan"}
+CREDIT_NATURED |= {"corporation_tax"}
 CREDIT_NATURED |= {"share_capital", "retained"}
 QUICKBOOKS_LINES = {
     "bank": "cash",
@@ -102,6 +105,8 @@ QUICKBOOKS_LINES = {
     "bank_fees": "finance_charges",
     "depreciation": "depreciation",
     "interest": "interest_payable",
+    "tax": "taxation",
+    "corporation_tax": "creditors_within_year",
 }
 
 
@@ -147,6 +152,8 @@ def _balances(client, months, rng: random.Random, retained: Decimal) -> list[dic
             "depreciation": depreciation,
             "interest": money(float(loan) * 0.065 / 12),
         }
+        profit = sales - sum(month_costs.values(), Decimal("0.00"))
+        month_costs["tax"] = max(Decimal("0.00"), money(float(profit) * 0.19))
         ytd["sales"] -= sales
         for key, value in month_costs.items():
             ytd[key] += value
@@ -159,6 +166,7 @@ def _balances(client, months, rng: random.Random, retained: Decimal) -> list[dic
             "creditors": -money(float(month_costs["cos"]) * rng.uniform(0.7, 1.0)),
             "vat": -money(float(sales - month_costs["cos"]) * 0.2 * (month.month % 3 + 1)),
             "paye": -money(float(payroll) * 0.3),
+            "corporation_tax": -ytd["tax"],
             "loan": -loan,
             "share_capital": Decimal("-100.00"),
             "retained": -retained,
@@ -214,10 +222,16 @@ def seed_management_accounts(
         client = next((c for c in clients if c.accounting_system == system), None)
         if client is not None:
             chosen.append(client)
-    months = [add_months(newest, -n) for n in range(MONTHS - 1, -1, -1)]
     for client in chosen[:MAX_CLIENTS]:
+        # The books start with the financial year of the first month imported, so that last
+        # year's year to date is a whole one.
+        first = year_start(add_months(newest, 1 - MONTHS), client.year_end_month or 3)
+        months = [first]
+        while months[-1] < newest:
+            months.append(add_months(months[-1], 1))
         seed = f"{practice.name} management accounts {client.short_code}"
-        for month, books in zip(months, balances(client, months, seed), strict=True):
+        books_by_month = balances(client, months, seed)
+        for month, books in list(zip(months, books_by_month, strict=True))[-MONTHS:]:
             name, data = export(client, month, books)
             imports.save(client, month, read_trial_balance(data, name), user)
         if client.accounting_system == AccountingSystem.QUICKBOOKS:

@@ -21,6 +21,7 @@ from atlasos.refusals import Refusal
 from cycle.periods import next_period
 from documents.models import DocType, Document, Source
 from portal.closing import Outstanding, outstanding
+from portal.extensions import superseded_documents
 from portal.mail import absolute_url, compose, portal_contacts_of, queue
 from portal.models import Delivery, DeliveryDocument, PortalEmail
 from tasks.models import Pack
@@ -86,10 +87,16 @@ class DeliveryPanel:
     emails: list[PortalEmail] = field(default_factory=list)
     # Before delivery, once the pack can be delivered: what the period's requests still miss.
     outstanding: Outstanding | None = None
+    # Documents an app above says are superseded (an earlier render): listed, not ticked.
+    superseded: set[int] = field(default_factory=set)
 
     @property
     def preselected(self) -> set[str]:
-        return {str(document.code) for document in self.documents if is_final(document)}
+        return {
+            str(document.code)
+            for document in self.documents
+            if is_final(document) and document.pk not in self.superseded
+        }
 
 
 def delivery_panel(pack: Pack) -> DeliveryPanel:
@@ -108,6 +115,7 @@ def delivery_panel(pack: Pack) -> DeliveryPanel:
             delivery=None,
             documents=candidates(pack),
             outstanding=outstanding(pack) if pack.review_done_at else None,
+            superseded=superseded_documents(pack),
         )
     delivery = links[0].delivery
     return DeliveryPanel(

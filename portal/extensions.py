@@ -1,4 +1,6 @@
-"""Lines the apps above the portal add to its emails to client contacts.
+"""What the apps above the portal add to it.
+
+**Lines in its emails to client contacts.**
 
 The request email and the reminders tell the contact how to send the documents; the inbox
 offers another way (the client's own address to email them to), yet the portal may not import
@@ -36,3 +38,25 @@ def request_email_extras(clients) -> dict[int, list[EmailLine]]:
         for client_id, line in provider(clients).items():
             extras[client_id].append(line)
     return extras
+
+
+# --- the Deliver panel ------------------------------------------------------------------------
+#
+# Reporting renders a pack's management accounts again and again (each render a new document)
+# and the reviewer approves one: the others must not be ticked for delivery by default. An app
+# registers ``provider(pack) -> set of document ids`` it knows to be superseded; the Deliver
+# panel still lists them, unticked. A provider runs a constant number of queries.
+
+_superseded: list[Callable] = []
+
+
+def register_superseded_documents(provider: Callable) -> None:
+    if provider not in _superseded:
+        _superseded.append(provider)
+
+
+def superseded_documents(pack) -> set[int]:
+    found: set[int] = set()
+    for provider in _superseded:
+        found |= provider(pack)
+    return found

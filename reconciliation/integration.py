@@ -14,7 +14,7 @@ from clients.extensions import ClientPart, register_client_part
 from clients.models import BankAccount
 from reconciliation.models import Reconciliation
 from reconciliation.views.workspace import default_period
-from tasks.extensions import PackExtras, PackPart, register_pack_parts
+from tasks.extensions import PackExtras, PackPart, register_pack_parts, register_period_facts
 
 
 def account_rows(client_id: int, period) -> list[dict]:
@@ -66,6 +66,29 @@ def reconcile_stage_parts(request, pack, *, page: str, **extra) -> PackExtras:
     return extras
 
 
+def reconciliation_facts(client_id: int, period) -> list[dict]:
+    """Each bank account's reconciliation of ``period`` as plain rows, for the management
+    accounts pack (``tasks.extensions.period_facts``)."""
+    states = dict(Reconciliation.State.choices)
+    return [
+        {
+            "account": row["account"].name,
+            "bank": row["account"].bank_name,
+            "number": row["account"].masked_number,
+            "state": states.get(row["reconciliation"].state, "") if row["reconciliation"] else "",
+            "reconciled": bool(
+                row["reconciliation"]
+                and row["reconciliation"].state
+                in (Reconciliation.State.FINISHED, Reconciliation.State.SIGNED_OFF)
+            ),
+            "balance": row["reconciliation"].statement_balance if row["reconciliation"] else None,
+        }
+        for row in account_rows(client_id, period)
+        if row["account"].is_active or row["reconciliation"]
+    ]
+
+
 def register() -> None:
     register_client_part(client_reconciliations_part)
     register_pack_parts(reconcile_stage_parts)
+    register_period_facts("bank_reconciliations", reconciliation_facts)

@@ -11,20 +11,22 @@ The renderer fetches nothing from the network: the page's base URL is a made-up 
 """
 
 import datetime
-import functools
-import mimetypes
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils.text import Truncator
 
+from documents.pdf import (  # noqa: F401  (the report's helpers, read here by its tests)
+    BASE_URL,
+    STATIC_PREFIX,
+    ResourceRefused,
+    fetch_static,
+    html_to_pdf,
+    money,
+)
 from reconciliation.models import Line, Match, Reason, Reconciliation, Side
 from reconciliation.summary import Summary, summarise
 from reconciliation.workspace import month_end, outstanding
@@ -32,8 +34,6 @@ from reconciliation.workspace import month_end, outstanding
 TEMPLATE = "reconciliation/report.html"
 LIST_LIMIT = 500  # rows printed per list of outstanding items
 TEXT_LIMIT = 120  # characters of a description or note printed (three lines at most)
-BASE_URL = "https://report.atlasos.invalid/"  # never resolves: only fetch_static answers it
-STATIC_PREFIX = BASE_URL + "static/"
 CENT = Decimal("0.01")
 REASONS = dict(Reason.choices)
 HOW_MATCHED = {
@@ -43,20 +43,7 @@ HOW_MATCHED = {
 }
 
 
-class ResourceRefused(Exception):
-    """The renderer asked for something that is not one of our static files."""
-
-
 # --- formatting ---------------------------------------------------------------------------
-
-
-def money(value: Decimal | None) -> str:
-    """``-1,234.50``: two decimals (half up), thousands separators, a minus when negative;
-    an empty string for no value."""
-    if value is None:
-        return ""
-    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
-    return f"{rounded if rounded else abs(rounded):,.2f}"
 
 
 def long_date(value: datetime.date) -> str:
@@ -239,57 +226,6 @@ def statement_context(reconciliation: Reconciliation) -> dict:
 
 
 # --- the PDF ------------------------------------------------------------------------------
-
-
-def _static_file(name: str) -> Path | None:
-    """A static file on disk: from the source folders (finders), else the collected ones."""
-    if not name or ".." in Path(name).parts or name.startswith("/"):
-        return None
-    found = finders.find(name)
-    if found:
-        return Path(found)
-    try:
-        collected = Path(staticfiles_storage.path(name))
-    except (NotImplementedError, ValueError):  # remote storage, or an unsafe name
-        return None
-    return collected if collected.is_file() else None
-
-
-def fetch_static(url: str):
-    """WeasyPrint's URL fetcher: our ``/static/`` files from disk; every other URL (another
-    host, ``file:``, ``data:``, a path outside /static/) is refused, so nothing is fetched
-    from the network whatever the page refers to."""
-    if not url.startswith(STATIC_PREFIX):
-        raise ResourceRefused(f"{url[:200]} is not one of AtlasOS's static files: not fetched.")
-    name = unquote(urlsplit(url).path).removeprefix(urlsplit(STATIC_PREFIX).path)
-    path = _static_file(name)
-    if path is None:
-        raise ResourceRefused(f"{name[:200]} is not a static file.")
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return _response(url, path.read_bytes(), content_type)
-
-
-def _response(url: str, body: bytes, content_type: str):
-    try:
-        from weasyprint.urls import URLFetcherResponse
-    except ImportError:  # WeasyPrint before 68 takes a dict
-        return {"string": body, "mime_type": content_type, "redirected_url": url}
-    return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
-
-
-@functools.cache
-def _font_config():
-    """One FontConfiguration per process: building it scans the installed fonts."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
-
-
-def html_to_pdf(html: str) -> bytes:
-    import weasyprint
-
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetch_static)
-    return document.write_pdf(font_config=_font_config())
 
 
 def render_statement(reconciliation: Reconciliation) -> bytes:

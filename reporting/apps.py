@@ -9,6 +9,7 @@ class ReportingConfig(AppConfig):
         from atlasos.tenancy.converters import register_code_converter
 
         register_code_converter("trial_balance", "reporting.TrialBalance")
+        register_code_converter("accounts_render", "reporting.AccountsRender")
 
         from reporting.integration import register
 

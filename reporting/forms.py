@@ -1,9 +1,12 @@
+import io
+
 from django import forms
 
+from atlasos import clock
 from atlasos.form_fields import SingleLineField
 from cycle.periods import parse_month
 from reporting.imports import MAX_BYTES
-from reporting.models import LINE_CHOICES
+from reporting.models import LINE_CHOICES, Branding
 from reporting.trial_balance import ColumnMap
 
 
@@ -83,3 +86,57 @@ class ColumnMapForm(forms.Form):
 
 class BulkMapForm(forms.Form):
     line = forms.ChoiceField(label="Report line", choices=[("", "Choose a line…"), *LINE_CHOICES])
+
+
+LOGO_MAX_BYTES = 300 * 1024
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+class BrandingForm(forms.ModelForm):
+    logo_file = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="A PNG or JPEG of at most 300 KB, printed on the pack's cover.",
+    )
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+
+    class Meta:
+        model = Branding
+        fields = ["primary_colour", "accent_colour"]
+        widgets = {
+            "primary_colour": forms.TextInput(attrs={"type": "color"}),
+            "accent_colour": forms.TextInput(attrs={"type": "color"}),
+        }
+        labels = {"primary_colour": "Main colour", "accent_colour": "Accent colour"}
+
+    def clean_logo_file(self):
+        upload = self.cleaned_data.get("logo_file")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The logo is {upload.size // 1024} KB: at most {LOGO_MAX_BYTES // 1024} KB."
+            )
+        data = upload.read()
+        kind = next((t for magic, t in LOGO_TYPES.items() if data.startswith(magic)), None)
+        if kind is None:
+            raise forms.ValidationError("The logo must be a PNG or a JPEG image.")
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise forms.ValidationError("The logo cannot be read as an image.") from None
+        return data, kind
+
+    def save(self, commit=True):
+        branding = super().save(commit=False)
+        if self.cleaned_data.get("remove_logo"):
+            branding.logo, branding.logo_type = b"", ""
+        elif self.cleaned_data.get("logo_file"):
+            branding.logo, branding.logo_type = self.cleaned_data["logo_file"]
+        branding.updated_at = clock.now()
+        if commit:
+            branding.save()
+        return branding

@@ -10,8 +10,10 @@
 from django.db.models import Q
 
 from clients.extensions import ClientPart, register_client_part
+from cycle.periods import next_period
+from portal.extensions import register_superseded_documents
 from reporting.mapping import mapping_for_lines
-from reporting.models import TrialBalance, TrialBalanceLine
+from reporting.models import AccountsRender, TrialBalance, TrialBalanceLine
 from tasks.extensions import PackExtras, PackPart, register_pack_parts
 
 
@@ -48,6 +50,27 @@ def client_accounts_part(request, client) -> ClientPart:
     return ClientPart("reporting/_client_part.html", {"months": months, "client": client})
 
 
+def superseded_renders(pack) -> set[int]:
+    """The documents of the pack's renders other than the approved one (or, with none
+    approved, other than the newest ready one): not ticked for delivery. One query."""
+    renders = list(
+        AccountsRender.objects.filter(
+            client_id=pack.client_id,
+            period__gte=pack.period,
+            period__lt=next_period(pack.period, pack.recurrence),
+            state=AccountsRender.State.READY,
+            document__isnull=False,
+        )
+        .order_by("-period", "-version")
+        .values_list("document_id", "approved_at")
+    )
+    if not renders:
+        return set()
+    keep = next((doc for doc, approved in renders if approved), renders[0][0])
+    return {doc for doc, _ in renders if doc != keep}
+
+
 def register() -> None:
     register_pack_parts(prepare_stage_parts)
     register_client_part(client_accounts_part)
+    register_superseded_documents(superseded_renders)

@@ -137,6 +137,11 @@ class Statement:
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
 
+    @property
+    def shown_rows(self) -> list[Row]:
+        """What a reader sees: every subtotal, and the lines with a figure in some column."""
+        return [r for r in self.rows if r.is_subtotal or any(v for v in r.values)]
+
 
 def build_statement(
     shape: Shape,
@@ -265,6 +270,7 @@ class ManagementAccounts:
     kpis: list[Kpi] = field(default_factory=list)
     missing: list[datetime.date] = field(default_factory=list)
     unmapped: Balances = field(default_factory=dict)
+    trend: list = field(default_factory=list)  # filled by reporting.building
 
 
 def management_accounts(

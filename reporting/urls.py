@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import accounts, imports, mapping, trial_balances
+from reporting.views import accounts, branding, imports, mapping, renders, trial_balances
 
 app_name = "reporting"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path(
         "trial-balances/<trial_balance:code>/", trial_balances.trial_balance, name="trial_balance"
     ),
+    path("clients/<client:code>/accounts-pack/render/", renders.render_pack, name="render"),
+    path("accounts-packs/<accounts_render:code>/approve/", renders.approve, name="approve"),
+    path("settings/branding/", branding.branding, name="branding"),
 ]

@@ -50,3 +50,23 @@ def pack_extras(request, pack, *, page: str, **extra) -> PackExtras:
     for provider in _providers:
         extras.add(provider(request, pack, page=page, **extra))
     return extras
+
+
+# --- facts about a client's month, for the apps beside each other ---------------------------
+#
+# The management accounts pack reports each bank account's reconciliation, yet reporting may
+# not import reconciliation (they share a floor). An app registers a provider of plain rows,
+# ``provider(client_id, period) -> list[dict]``, under a name; another asks for them by name.
+# A provider runs a constant number of queries.
+
+_period_facts: dict[str, Callable[..., list[dict]]] = {}
+
+
+def register_period_facts(name: str, provider: Callable[..., list[dict]]) -> None:
+    _period_facts[name] = provider
+
+
+def period_facts(name: str, client_id: int, period) -> list[dict] | None:
+    """The rows the provider registered as ``name`` gives; None when no app provides them."""
+    provider = _period_facts.get(name)
+    return provider(client_id, period) if provider else None

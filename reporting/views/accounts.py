@@ -13,8 +13,9 @@ from atlasos.accounts.decorators import staff_required
 from clients.access import access_client
 from cycle.periods import parse_month
 from reporting.building import accounts_for
+from reporting.charts import trend_charts
 from reporting.forms import TrialBalanceUploadForm
-from reporting.models import TrialBalance
+from reporting.models import AccountsRender, TrialBalance
 
 
 def default_period(practice) -> datetime.date:
@@ -27,13 +28,22 @@ def accounts_context(request, client, period, form=None) -> dict:
     months = list(
         TrialBalance.objects.filter(client=client, is_current=True).order_by("-period")[:36]
     )
+    accounts = accounts_for(client, period)
+    renders = list(
+        AccountsRender.objects.filter(client=client, period=period)
+        .select_related("document", "requested_by", "approved_by")
+        .order_by("-version")[:20]
+    )
     return {
         "nav": "clients",
         "client": client,
         "period": period,
         "months": months,
         "current": next((tb for tb in months if tb.period == period), None),
-        "accounts": accounts_for(client, period),
+        "accounts": accounts,
+        "charts": trend_charts(accounts) if accounts else None,
+        "renders": renders,
+        "rendering": any(r.state == AccountsRender.State.RENDERING for r in renders),
         "form": form or TrialBalanceUploadForm(initial={"period": f"{period:%Y-%m}"}),
     }
 

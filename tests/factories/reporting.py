@@ -52,3 +52,18 @@ class TrialBalanceColumnsFactory(TenantFactory):
 
     client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
     columns = factory.LazyFunction(lambda: {"code": "Ref", "name": "Name", "balance": "Net"})
+
+
+class AccountsRenderFactory(TenantFactory):
+    class Meta:
+        model = "reporting.AccountsRender"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    period = NOVEMBER
+    version = factory.Sequence(lambda n: n + 1)
+    state = "ready"
+
+
+class BrandingFactory(TenantFactory):
+    class Meta:
+        model = "reporting.Branding"

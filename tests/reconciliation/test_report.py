@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from atlasos.tenancy.context import practice_context
+from documents import pdf as pdf_module
 from reconciliation import report
 from reconciliation.models import Match, Reason
 from tests.factories.clients import BankAccountFactory, ClientFactory
@@ -328,18 +329,18 @@ def test_rendering_never_touches_the_network(monkeypatch):
     def no_network(*args, **kwargs):
         raise AssertionError(f"network access: {args!r}")
 
-    real = report.fetch_static
+    real = pdf_module.fetch_static
 
     def spy(url):
         asked.append(url)
         try:
             return real(url)
-        except report.ResourceRefused:
+        except pdf_module.ResourceRefused:
             refused.append(url)
             raise
 
     monkeypatch.setattr(urllib.request, "urlopen", no_network)
-    monkeypatch.setattr(report, "fetch_static", spy)
+    monkeypatch.setattr(pdf_module, "fetch_static", spy)
     pdf = report.html_to_pdf(
         '<link rel="stylesheet" href="http://example.com/remote.css">'
         '<link rel="stylesheet" href="/static/css/reconciliation_report.css">'

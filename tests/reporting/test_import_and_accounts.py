@@ -6,38 +6,16 @@ import datetime
 import html
 from pathlib import Path
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from atlasos.tenancy.context import practice_context
 from reporting.models import AccountMapping, TrialBalance, TrialBalanceColumns, TrialBalanceLine
-from tests.factories.clients import ClientFactory
-from tests.helpers import sign_in, standard_pack
+from tests.helpers import standard_pack
 
 FILES = Path(__file__).parent / "files"
 NOVEMBER = datetime.date(2026, 11, 1)
-IN_DECEMBER = datetime.datetime(2026, 12, 7, 9, 30, tzinfo=datetime.UTC)
-
-
-@pytest.fixture
-def harbour(practice, partner):
-    with practice_context(practice.pk):
-        return ClientFactory(
-            practice=practice,
-            name="Harbour Demo Ltd",
-            accounting_system="xero",
-            year_end_month=3,
-            year_end_day=31,
-            preparer=partner,
-        )
-
-
-@pytest.fixture
-def signed_in(client, partner, clock):
-    clock.set(IN_DECEMBER)
-    sign_in(client, partner)
-    return client
+from tests.reporting.conftest import IN_DECEMBER  # noqa: E402
 
 
 def upload(client, harbour, name, period="2026-11", content=None):

@@ -1,0 +1,145 @@
+"""The management accounts pack as a PDF: a cover in the practice's colours with its logo, the
+contents, the income statement, the balance sheet, the variances that matter, the key figures
+and the charts, the VAT and payroll figures, and each bank account's reconciliation. Rendered
+with WeasyPrint by a worker (``reporting.rendering``) and by ``manage.py render_pack``.
+
+``pack_context`` reads what it needs in a constant number of queries; ``render_pack_pdf``
+returns the PDF's bytes and its page count. Both run inside the practice's context.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from atlasos import clock
+from clients.models import Client
+from documents.pdf import BASE_URL, html_to_pdf
+from reporting import charts, compliance
+from reporting.building import accounts_for, current_trial_balance
+from reporting.mapping import mapping_for_lines
+from reporting.models import Branding, TrialBalanceLine
+from reporting.statements import add_months, year_start
+from tasks.extensions import period_facts
+
+TEMPLATE = "reporting/pack_pdf.html"
+LOGO_URL = BASE_URL + "branding/logo"
+MATERIAL_PERCENT = Decimal("10")
+MATERIAL_AMOUNT = Decimal("1000")
+
+
+class NothingToRender(Exception):
+    """The month has no trial balance."""
+
+
+@dataclass(frozen=True)
+class Variance:
+    label: str
+    current: Decimal
+    compared: Decimal
+    amount: Decimal
+    percent: Decimal | None
+    against: str
+
+
+def material_variances(accounts) -> list[Variance]:
+    """Lines whose month differs from last month or last year by at least the thresholds."""
+    found = []
+    for statement, pairs in (
+        (accounts.income, ((0, 1), (0, 2))),
+        (accounts.balance_sheet, ((0, 1),)),
+    ):
+        for row in statement.rows:
+            for (current, other), (amount, percent), label in zip(
+                pairs, row.variances, statement.variance_columns, strict=False
+            ):
+                if amount is None or abs(amount) < MATERIAL_AMOUNT:
+                    continue
+                if percent is not None and abs(percent) < MATERIAL_PERCENT:
+                    continue
+                found.append(
+                    Variance(
+                        f"{row.label} ({statement.title.lower()})",
+                        row.values[current],
+                        row.values[other],
+                        amount,
+                        percent,
+                        label.lower(),
+                    )
+                )
+    return found
+
+
+def compliance_figures(client: Client, period: datetime.date, trial_balance) -> list:
+    lines = list(
+        TrialBalanceLine.objects.filter(
+            trial_balance__client=client,
+            trial_balance__is_current=True,
+            trial_balance__period__in=[period, add_months(period, -1)],
+        ).select_related("trial_balance")
+    )
+    mapping = mapping_for_lines(client, lines)
+    earlier = [line for line in lines if line.trial_balance.period != period]
+    before = {line.account_key: line.balance for line in earlier}
+    accounts = [
+        compliance.Account(
+            name=line.account_name,
+            line=mapping.get(line.account_key),
+            balance=line.balance,
+            before=before.get(line.account_key, Decimal("0.00") if earlier else None),
+        )
+        for line in lines
+        if line.trial_balance.period == period
+    ]
+    first = period == year_start(period, client.year_end_month)
+    return [
+        (title, found)
+        for title, found in (
+            ("VAT", compliance.vat(accounts)),
+            ("Payroll", compliance.payroll(accounts, first)),
+        )
+        if found is not None
+    ]
+
+
+def pack_context(client: Client, period: datetime.date, version: int | None = None) -> dict:
+    accounts = accounts_for(client, period)
+    if accounts is None:
+        raise NothingToRender(f"{client.name} has no trial balance for {period:%B %Y}.")
+    branding = Branding.objects.filter().first() or Branding()
+    trend_chart, cash_chart = charts.trend_charts(
+        accounts, branding.primary_colour, branding.accent_colour
+    )
+    trial_balance = current_trial_balance(client, period)
+    return {
+        "practice": client.practice,
+        "client": client,
+        "period": period,
+        "period_end": add_months(period, 1) - datetime.timedelta(days=1),
+        "version": version,
+        "accounts": accounts,
+        "branding": branding,
+        "logo_url": LOGO_URL if branding.logo else "",
+        "variances": material_variances(accounts),
+        "material_percent": MATERIAL_PERCENT,
+        "material_amount": MATERIAL_AMOUNT,
+        "trend_chart": mark_safe(trend_chart),  # noqa: S308 (every text in it is escaped)
+        "cash_chart": mark_safe(cash_chart),  # noqa: S308
+        "compliance": compliance_figures(client, period, trial_balance),
+        "reconciliations": period_facts("bank_reconciliations", client.pk, period),
+        "trial_balance": trial_balance,
+        "generated": clock.local_date(client.practice.timezone),
+    }
+
+
+def render_pack_pdf(client: Client, period: datetime.date, version: int | None = None):
+    """(PDF bytes, number of pages)."""
+    context = pack_context(client, period, version)
+    branding = context["branding"]
+    extra = {LOGO_URL: (bytes(branding.logo), branding.logo_type)} if branding.logo else {}
+    html = render_to_string(TEMPLATE, context)
+    return html_to_pdf(html, extra=extra, with_pages=True)

@@ -1,0 +1,55 @@
+"""The versions of a client's management accounts pack for a month: ``request`` records a new
+version (state "rendering") and enqueues the worker's render once committed; ``approve`` marks
+the version the reviewer approved, the one the pack's delivery publishes."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Max
+
+from atlasos import clock
+from clients.models import Client
+from reporting.building import current_trial_balance
+from reporting.models import AccountsRender
+from reporting.tasks import render_accounts_pack
+
+State = AccountsRender.State
+
+
+class RenderRefused(Exception):
+    """Nothing rendered; ``str()`` says why."""
+
+
+def request(client: Client, period: datetime.date, user) -> AccountsRender:
+    trial_balance = current_trial_balance(client, period)
+    if trial_balance is None:
+        raise RenderRefused(f"There is no trial balance for {period:%B %Y} to render.")
+    with transaction.atomic():
+        list(Client.objects.select_for_update().filter(pk=client.pk).values_list("pk"))
+        latest = AccountsRender.objects.filter(client=client, period=period).aggregate(
+            latest=Max("version")
+        )["latest"]
+        render = AccountsRender.objects.create(
+            client=client,
+            period=period,
+            version=(latest or 0) + 1,
+            trial_balance=trial_balance,
+            requested_by=user,
+        )
+        render_accounts_pack.delay_on_commit(render.pk, practice_id=client.practice_id)
+    return render
+
+
+def approve(render: AccountsRender, user) -> AccountsRender:
+    """The reviewer's approval of this version (and of no other of the month)."""
+    if render.state != State.READY:
+        raise RenderRefused("Only a rendered version can be approved.")
+    with transaction.atomic():
+        AccountsRender.objects.filter(client_id=render.client_id, period=render.period).exclude(
+            pk=render.pk
+        ).update(approved_by=None, approved_at=None)
+        render.approved_by, render.approved_at = user, clock.now()
+        render.save(update_fields=["approved_by", "approved_at"])
+    return render

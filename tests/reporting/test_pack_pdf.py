@@ -1,0 +1,200 @@
+"""The management accounts pack as a PDF: rendered by the worker after the request commits,
+filed in the client's documents as a new version each time, its text carrying the figures;
+a reviewer approves one version, the one the Deliver panel ticks; ``manage.py render_pack``
+writes the same PDF to a file."""
+
+import base64
+import html
+import io
+
+import pypdf
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from atlasos.tenancy.context import practice_context
+from documents.models import DocType, Document, Source
+from reporting.models import AccountsRender, Branding
+from tasks.models import PackItem
+from templates_engine.models import AutoTick
+from tests.helpers import signed_in as client_of
+from tests.helpers import standard_pack
+from tests.reporting.test_import_and_accounts import IN_DECEMBER, NOVEMBER, save, upload
+
+State = AccountsRender.State
+# A 40×20 PNG, as Pillow writes it.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000280000001408020000007024e8ec00000027494441"
+    "54789c6314b1a9601808c03420b68e5a3c6af1a8c5a3168f5a3c6af1a8c5a3160f08000027a800f0"
+    "6337ffce0000000049454e44ae426082"
+)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def imported(signed_in, harbour):
+    for name, period in (("xero_old_2026-10.csv", "2026-10"), ("xero_old_2026-11.csv", "2026-11")):
+        save(signed_in, harbour, upload(signed_in, harbour, name, period), period)
+    return harbour
+
+
+def pdf_text(data: bytes) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def render(client, harbour, capture):
+    with capture(execute=True):
+        return client.post(reverse("reporting:render", args=[harbour.code]), {"period": "2026-11"})
+
+
+def test_the_pack_renders_files_and_ticks(
+    signed_in, practice, imported, django_capture_on_commit_callbacks
+):
+    pack = standard_pack(practice, imported, now=IN_DECEMBER)
+    response = render(signed_in, imported, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    with practice_context(practice.pk):
+        done = AccountsRender.objects.get()
+        assert done.state == State.READY, done.error
+        document = Document.objects.get(doc_type=DocType.MANAGEMENT_ACCOUNTS)
+        assert done.document_id == document.pk
+        assert (document.source, document.period, document.client_id) == (
+            Source.GENERATED,
+            NOVEMBER,
+            imported.pk,
+        )
+        rendered = PackItem.objects.get(pack=pack, auto_key=AutoTick.ACCOUNTS_RENDERED)
+        assert rendered.done_at is not None
+    data = b"".join(
+        signed_in.get(reverse("document_download", args=[document.code])).streaming_content
+    )
+    pages = pdf_text(data)
+    assert len(pages) == done.pages >= 6
+    assert "Harbour Demo Ltd" in pages[0] and "30 November 2026" in pages[0]
+    text = "\n".join(pages)
+    for figure in ("80,000.00", "10,000.00", "2,720.00", "21,760.00", "23,770.00", "26,270.00"):
+        assert figure in text
+    assert "The balance sheet balances: net assets 23,770.00." in text
+    assert "Page 2 of" in pages[1]
+
+    page = html.unescape(
+        signed_in.get(
+            reverse("reporting:accounts", args=[imported.code]) + "?period=2026-11"
+        ).content.decode()
+    )
+    assert "Ready · " in page and "Approve for delivery" in page
+
+
+def test_each_render_is_a_new_version_and_the_approved_one_is_delivered(
+    signed_in, practice, imported, staff, manager, django_capture_on_commit_callbacks
+):
+    pack = standard_pack(practice, imported, now=IN_DECEMBER)
+    render(signed_in, imported, django_capture_on_commit_callbacks)
+    render(signed_in, imported, django_capture_on_commit_callbacks)
+    with practice_context(practice.pk):
+        first, second = AccountsRender.objects.order_by("version")
+        assert (first.version, second.version) == (1, 2)
+        assert Document.objects.filter(doc_type=DocType.MANAGEMENT_ACCOUNTS).count() == 2
+
+    panel = html.unescape(signed_in.get(pack.get_absolute_url()).content.decode())
+    ticked = [d for d in (first.document, second.document) if f'value="{d.code}" checked' in panel]
+    assert ticked == [second.document]  # the newest, until one is approved
+
+    client_of(staff).post(reverse("reporting:approve", args=[first.code]))
+    with practice_context(practice.pk):
+        assert AccountsRender.objects.filter(approved_at__isnull=False).count() == 0
+
+    as_manager = client_of(manager)
+    as_manager.post(reverse("reporting:approve", args=[first.code]))
+    with practice_context(practice.pk):
+        first.refresh_from_db()
+        assert first.approved_by == manager
+    panel = html.unescape(as_manager.get(pack.get_absolute_url()).content.decode())
+    ticked = [d for d in (first.document, second.document) if f'value="{d.code}" checked' in panel]
+    assert ticked == [first.document]
+
+
+def test_a_failed_render_says_why_and_can_be_asked_again(
+    signed_in, practice, imported, django_capture_on_commit_callbacks, monkeypatch
+):
+    from reporting import pack_document
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("out of fonts")
+
+    monkeypatch.setattr(pack_document, "render_pack_pdf", broken)
+    render(signed_in, imported, django_capture_on_commit_callbacks)
+    with practice_context(practice.pk):
+        failed = AccountsRender.objects.get()
+        assert failed.state == State.FAILED
+        assert failed.error == "The pack could not be rendered: out of fonts"
+        assert not Document.objects.filter(doc_type=DocType.MANAGEMENT_ACCOUNTS).exists()
+    page = html.unescape(
+        signed_in.get(
+            reverse("reporting:accounts", args=[imported.code]) + "?period=2026-11"
+        ).content.decode()
+    )
+    assert "The pack could not be rendered: out of fonts" in page and "Render again" in page
+
+
+def test_no_trial_balance_nothing_to_render(signed_in, practice, harbour):
+    response = signed_in.post(
+        reverse("reporting:render", args=[harbour.code]), {"period": "2026-11"}, follow=True
+    )
+    assert "There is no trial balance for November 2026 to render." in html.unescape(
+        response.content.decode()
+    )
+    with practice_context(practice.pk):
+        assert not AccountsRender.objects.exists()
+
+
+def test_the_branding_goes_on_the_cover(signed_in, practice, imported, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = signed_in.post(
+        reverse("reporting:branding"),
+        {
+            "primary_colour": "#224466",
+            "accent_colour": "#aa3300",
+            "logo_file": SimpleUploadedFile("logo.png", PNG),
+        },
+    )
+    assert response.status_code == 302
+    bad = signed_in.post(
+        reverse("reporting:branding"),
+        {
+            "primary_colour": "blue",
+            "accent_colour": "#aa3300",
+            "logo_file": SimpleUploadedFile("logo.png", b"<svg/>"),
+        },
+    )
+    assert bad.status_code == 400
+    text = bad.content.decode()
+    assert "The logo must be a PNG or a JPEG image." in text
+    assert "Enter a colour as # and six hexadecimal digits" in text
+    with practice_context(practice.pk):
+        branding = Branding.objects.get()
+        assert (branding.primary_colour, branding.logo_type) == ("#224466", "image/png")
+    page = signed_in.get(reverse("reporting:branding")).content.decode()
+    assert f'src="data:image/png;base64,{base64.b64encode(PNG).decode()}"' in page
+
+    out = tmp_path / "pack.pdf"
+    call_command("render_pack", client=imported.short_code, period="2026-11", out=str(out))
+    reader = pypdf.PdfReader(out)
+    cover = reader.pages[0]
+    assert "/XObject" in cover["/Resources"]  # the logo
+    assert "Harbour Demo Ltd" in cover.extract_text()
+
+
+def test_render_pack_says_what_is_wrong(db, practice, harbour, tmp_path):
+    out = str(tmp_path / "x.pdf")
+    with pytest.raises(CommandError, match="is not a month as YYYY-MM"):
+        call_command("render_pack", client=harbour.short_code, period="2026-13", out=out)
+    with pytest.raises(CommandError, match="No client with the code 'NOPE'"):
+        call_command("render_pack", client="NOPE", period="2026-11", out=out)
+    with pytest.raises(CommandError, match="has no trial balance for November 2026"):
+        call_command("render_pack", client=harbour.short_code, period="2026-11", out=out)
