@@ -111,6 +111,7 @@ class Notification(TenantModel):
     class Kind(models.TextChoices):
         OVERDUE = "overdue", "Overdue"
         DOCUMENTS = "documents", "Documents received"
+        REVIEW = "review", "Review"
 
     class EmailState(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"

@@ -13,6 +13,7 @@ class PortalConfig(AppConfig):
         register_code_converter("delivery", "portal.Delivery")
         register_code_converter("portal_account", "portal.PortalAccount")
         register_code_converter("portal_email", "portal.PortalEmail")
+        register_code_converter("client_query", "portal.ClientQuery")
 
         from atlasos import outbox
         from portal import mail

@@ -88,6 +88,22 @@ class ItemUploadForm(forms.Form):
     files = MultipleFileField(label="Files")
 
 
+class OptionalFilesField(MultipleFileField):
+    def clean(self, data, initial=None):
+        return super().clean(data, initial) if data else []
+
+
+class QueryAnswerForm(forms.Form):
+    answer = MultiLineField(label="Your answer", required=False, max_length=5000)
+    files = OptionalFilesField(label="Files (optional)", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("answer") or "").strip() and not data.get("files"):
+            raise forms.ValidationError("Write an answer or attach a file.")
+        return data
+
+
 # --- the Deliver panel ------------------------------------------------------------------------
 # Which documents, the title, an optional message, and the confirmation that delivering may close
 # requests with documents still outstanding.

@@ -3,6 +3,7 @@ from django.urls import include, path
 from portal.views import (
     contact_auth,
     contact_pages,
+    contact_queries,
     contact_uploads,
     delivery,
     portal_access,
@@ -114,6 +115,8 @@ contact_page_urls = [
         name="portal_document_download",
     ),
     path("deliveries/<delivery:code>/", contact_pages.delivery_page, name="portal_delivery"),
+    path("clients/<client:code>/queries/", contact_queries.queries_page, name="portal_queries"),
+    path("queries/<client_query:code>/", contact_queries.query_page, name="portal_query"),
     path(
         "deliveries/<delivery:code>/acknowledge/",
         contact_pages.delivery_acknowledge,

@@ -3,10 +3,11 @@ import io
 from django import forms
 
 from atlasos import clock
-from atlasos.form_fields import SingleLineField
+from atlasos.form_fields import MultiLineField, SingleLineField
 from cycle.periods import parse_month
 from reporting.imports import MAX_BYTES
-from reporting.models import LINE_CHOICES, Branding
+from reporting.models import LINE_CHOICES, Branding, validate_colour
+from reporting.shape import UK_SMALL_COMPANY
 from reporting.trial_balance import ColumnMap
 
 
@@ -93,6 +94,20 @@ LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 class BrandingForm(forms.ModelForm):
+    primary_colour = SingleLineField(
+        label="Main colour",
+        max_length=7,
+        validators=[validate_colour],
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text="Headings and the cover's band.",
+    )
+    accent_colour = SingleLineField(
+        label="Accent colour",
+        max_length=7,
+        validators=[validate_colour],
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text="Rules under headings, the profit line of the chart.",
+    )
     logo_file = forms.FileField(
         label="Logo",
         required=False,
@@ -103,11 +118,6 @@ class BrandingForm(forms.ModelForm):
     class Meta:
         model = Branding
         fields = ["primary_colour", "accent_colour"]
-        widgets = {
-            "primary_colour": forms.TextInput(attrs={"type": "color"}),
-            "accent_colour": forms.TextInput(attrs={"type": "color"}),
-        }
-        labels = {"primary_colour": "Main colour", "accent_colour": "Accent colour"}
 
     def clean_logo_file(self):
         upload = self.cleaned_data.get("logo_file")
@@ -140,3 +150,21 @@ class BrandingForm(forms.ModelForm):
         if commit:
             branding.save()
         return branding
+
+
+class RaisePointForm(forms.Form):
+    line = forms.ChoiceField(
+        label="On the line",
+        required=False,
+        choices=[("", "The accounts as a whole")]
+        + [(line.key, line.label) for line in UK_SMALL_COMPANY.lines],
+    )
+    text = MultiLineField(label="Review point", max_length=2000)
+
+
+class AnswerForm(forms.Form):
+    response = MultiLineField(label="Answer", max_length=2000)
+
+
+class AskClientForm(forms.Form):
+    question = MultiLineField(label="Question for the client", max_length=2000)

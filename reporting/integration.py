@@ -2,18 +2,19 @@
 
 - the pack page's prepare stage (``tasks.extensions``): whether the month's trial balance is
   in, how many accounts with a balance are unmapped, and a link to the management accounts
-  (three queries, whatever the number of accounts);
+  (three queries, whatever the number of accounts); its review stage: the review points not
+  cleared and a link to the review page (one query);
 - the client's Details tab (``clients.extensions``): the months with a trial balance and the
   links to the management accounts and the account mapping (one query).
 """
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from clients.extensions import ClientPart, register_client_part
 from cycle.periods import next_period
 from portal.extensions import register_superseded_documents
 from reporting.mapping import mapping_for_lines
-from reporting.models import AccountsRender, TrialBalance, TrialBalanceLine
+from reporting.models import AccountsRender, ReviewPoint, TrialBalance, TrialBalanceLine
 from tasks.extensions import PackExtras, PackPart, register_pack_parts
 
 
@@ -36,6 +37,22 @@ def prepare_stage_parts(request, pack, *, page: str, **extra) -> PackExtras:
         PackPart(
             "reporting/_pack_part.html",
             {"trial_balance": current, "unmapped": unmapped, "pack": pack, "client": pack.client},
+        )
+    ]
+    points = dict(
+        ReviewPoint.objects.filter(pack=pack)
+        .values("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    extras.parts["review"] = [
+        PackPart(
+            "reporting/_review_part.html",
+            {
+                "points": sum(points.values()),
+                "not_cleared": sum(n for state, n in points.items() if state != "cleared"),
+                "pack": pack,
+            },
         )
     ]
     return extras

@@ -192,3 +192,49 @@ class AccountsRender(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.client} {self.period:%B %Y} pack, version {self.version}"
+
+
+class ReviewPoint(TenantModel):
+    """The reviewer's point on a pack's management accounts: raised on a line (or on the pack
+    as a whole), answered by the preparer, cleared by the reviewer. The review cannot be signed
+    off while any is not cleared. A point can be put to the client as a query."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        ANSWERED = "answered", "Answered"
+        CLEARED = "cleared", "Cleared"
+
+    pack = models.ForeignKey("tasks.Pack", on_delete=models.CASCADE, related_name="+")
+    line = models.CharField(max_length=40, blank=True, help_text="The report line, if any.")
+    text = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    raised_at = models.DateTimeField(default=clock.now)
+    response = models.TextField(blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    client_query = models.ForeignKey(
+        "portal.ClientQuery", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+        indexes = [models.Index(fields=["practice", "pack", "state"], name="reporting_point_pack")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def line_label(self) -> str:
+        return dict(LINE_LABELS).get(self.line, "")
+
+
+LINE_LABELS = [(line.key, line.label) for line in UK_SMALL_COMPANY.lines]

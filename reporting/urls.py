@@ -1,6 +1,14 @@
 from django.urls import path
 
-from reporting.views import accounts, branding, imports, mapping, renders, trial_balances
+from reporting.views import (
+    accounts,
+    branding,
+    imports,
+    mapping,
+    renders,
+    review,
+    trial_balances,
+)
 
 app_name = "reporting"
 
@@ -22,4 +30,10 @@ urlpatterns = [
     path("clients/<client:code>/accounts-pack/render/", renders.render_pack, name="render"),
     path("accounts-packs/<accounts_render:code>/approve/", renders.approve, name="approve"),
     path("settings/branding/", branding.branding, name="branding"),
+    path("packs/<pack:code>/review/", review.review_page, name="review"),
+    path("packs/<pack:code>/review/points/", review.raise_point, name="raise_point"),
+    path("packs/<pack:code>/review/sign-off/", review.sign_off, name="sign_off"),
+    path("review-points/<review_point:code>/answer/", review.answer_point, name="answer_point"),
+    path("review-points/<review_point:code>/clear/", review.clear_point, name="clear_point"),
+    path("review-points/<review_point:code>/ask-client/", review.ask_client, name="ask_client"),
 ]

@@ -191,6 +191,18 @@ def auto_tick(pack: Pack, auto_key: str, *, reason: str) -> int:
     return len(items)
 
 
+def auto_tick_stage(pack: Pack, stage: str, *, reason: str) -> int:
+    """Like ``auto_tick``, for every undone item of one stage: the hook for work that settles
+    a whole stage at once (the partner's review signed off). Returns how many it ticked."""
+    with transaction.atomic():
+        pack = Pack.objects.select_for_update().get(pk=pack.pk)
+        items = list(PackItem.objects.filter(pack=pack, stage=stage, done_at__isnull=True))
+        _change_automatically(
+            pack, items, done=True, reasons={item.auto_key: reason for item in items}
+        )
+    return len(items)
+
+
 def auto_untick(pack: Pack, auto_key: str, *, reason: str) -> int:
     """The reverse of ``auto_tick``: the system knows the work is no longer done (a document
     unlinked, an item needed again). Unticks the pack's ticked items carrying ``auto_key``,

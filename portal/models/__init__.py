@@ -1,6 +1,7 @@
 from portal.models.access import PortalAccount, PortalGrant, PortalLink
 from portal.models.delivery import Delivery, DeliveryDocument
 from portal.models.mail import PortalEmail, Reminder, ReminderSettings
+from portal.models.queries import ClientQuery, ClientQueryDocument
 from portal.models.requests import (
     DocumentRequest,
     RequestItem,
@@ -9,6 +10,8 @@ from portal.models.requests import (
 )
 
 __all__ = [
+    "ClientQuery",
+    "ClientQueryDocument",
     "Delivery",
     "DeliveryDocument",
     "DocumentRequest",

@@ -20,6 +20,7 @@ class PortalEmail(TenantModel):
         REQUEST = "request", "Request sent"
         REMINDER = "reminder", "Reminder"
         DELIVERY = "delivery", "Delivery"
+        QUERY = "query", "Query"
         INVITATION = "invitation", "Portal invitation"
         SIGN_IN = "sign_in", "Sign-in link"
 
@@ -57,6 +58,9 @@ class PortalEmail(TenantModel):
     )
     delivery = models.ForeignKey(
         "portal.Delivery", on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    query = models.ForeignKey(
+        "portal.ClientQuery", on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
     )
     queued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -148,3 +148,26 @@ class DeliveryDocumentFactory(TenantFactory):
         practice=factory.SelfAttribute("..practice"),
         client=factory.SelfAttribute("..delivery.client"),
     )
+
+
+# --- queries to the client --------------------------------------------------------------------
+
+
+class ClientQueryFactory(TenantFactory):
+    class Meta:
+        model = "portal.ClientQuery"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    question = factory.Sequence(lambda n: f"Question {n}: what is this payment?")
+
+
+class ClientQueryDocumentFactory(TenantFactory):
+    class Meta:
+        model = "portal.ClientQueryDocument"
+
+    query = factory.SubFactory(ClientQueryFactory, practice=factory.SelfAttribute("..practice"))
+    document = factory.SubFactory(
+        "tests.factories.documents.DocumentFactory",
+        practice=factory.SelfAttribute("..practice"),
+        client=factory.SelfAttribute("..query.client"),
+    )

@@ -67,3 +67,13 @@ class AccountsRenderFactory(TenantFactory):
 class BrandingFactory(TenantFactory):
     class Meta:
         model = "reporting.Branding"
+
+
+class ReviewPointFactory(TenantFactory):
+    class Meta:
+        model = "reporting.ReviewPoint"
+
+    pack = factory.SubFactory(
+        "tests.factories.tasks.PackFactory", practice=factory.SelfAttribute("..practice")
+    )
+    text = factory.Sequence(lambda n: f"Review point {n}")

@@ -30,3 +30,8 @@ def signed_in(client, partner, clock):
     clock.set(IN_DECEMBER)
     sign_in(client, partner)
     return client
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -30,11 +30,6 @@ PNG = bytes.fromhex(
 )
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def imported(signed_in, harbour):
     for name, period in (("xero_old_2026-10.csv", "2026-10"), ("xero_old_2026-11.csv", "2026-11")):

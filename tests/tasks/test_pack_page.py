@@ -362,8 +362,9 @@ def test_pack_page_query_count_does_not_grow_with_items_or_events(
     # stage's bank accounts with their reconciliation of the month (reconciliation.integration),
     # 17 the prepare stage's trial balance of the month (reporting.integration; with one, its
     # lines and the client's account mapping: two more), 18 the Deliver panel's earlier renders
-    # of the management accounts, left unticked (reporting.integration).
-    with django_assert_num_queries(18):
+    # of the management accounts, left unticked (reporting.integration), 19 the review stage's
+    # review points (reporting.integration).
+    with django_assert_num_queries(19):
         response = as_partner.get(f"/packs/{pack.code}/")
     assert response.status_code == 200
     assert response.content.decode().count('<li id="item-') == n_items

@@ -1,0 +1,157 @@
+"""The partner review of a pack's management accounts (stage 5): the reviewer raises points on
+the figures (a line, or the pack as a whole), the preparer answers each, the reviewer clears it
+or puts it to the client as a query; the review is signed off once every point is cleared,
+which ticks the pack's review stage. Every step is written to the pack's history.
+
+Who may do what follows the review rule already in place (``tasks.services.tick_refusal``):
+the reviewer is a partner or manager who is not the preparer and ticked no preparation item.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from atlasos import clock
+from cycle.stages import Stage
+from notifications.models import Notification
+from portal import queries
+from reporting.models import ReviewPoint
+from tasks.models import Pack, PackEvent, PackItem
+from tasks.services import auto_tick_stage, tick_refusal
+
+State = ReviewPoint.State
+
+
+class ReviewRefused(Exception):
+    """The step is refused; ``str()`` says why."""
+
+
+def reviewer_refusal(pack: Pack, user) -> str | None:
+    """Why ``user`` may not review ``pack`` (the rule of its review items), or None."""
+    item = PackItem(pack=pack, stage=Stage.REVIEW)
+    return tick_refusal(item, user)
+
+
+def _event(pack: Pack, user, detail: str) -> None:
+    PackEvent.objects.create(
+        pack=pack,
+        actor=user,
+        action=PackEvent.Action.NOTE,
+        stage=Stage.REVIEW,
+        detail=detail[:500],
+        created_at=clock.now(),
+    )
+
+
+def _notify(user_id, pack: Pack, title: str, body: str) -> None:
+    if user_id:
+        Notification.objects.create(
+            recipient_id=user_id,
+            kind=Notification.Kind.REVIEW,
+            title=title[:300],
+            body=body[:2000],
+            url=pack.get_absolute_url(),
+            pack=pack,
+            email_state=Notification.EmailState.NONE,
+        )
+
+
+def raise_point(pack: Pack, user, text: str, line: str = "") -> ReviewPoint:
+    refusal = reviewer_refusal(pack, user)
+    if refusal:
+        raise ReviewRefused(refusal)
+    with transaction.atomic():
+        point = ReviewPoint.objects.create(pack=pack, line=line, text=text, raised_by=user)
+        where = f" on {point.line_label}" if point.line_label else ""
+        _event(pack, user, f"Review point raised{where}: {text}")
+        _notify(
+            pack.preparer_id,
+            pack,
+            f"Review point on {pack.client.name}'s accounts",
+            f"{user.full_name}{where}: {text}",
+        )
+    return point
+
+
+def answer(point: ReviewPoint, user, response: str) -> ReviewPoint:
+    if point.state == State.CLEARED:
+        raise ReviewRefused("The point is cleared already.")
+    with transaction.atomic():
+        point.response, point.state = response, State.ANSWERED
+        point.responded_by, point.responded_at = user, clock.now()
+        point.save(update_fields=["response", "state", "responded_by", "responded_at"])
+        _event(point.pack, user, f"Review point answered: {response}")
+        _notify(
+            point.raised_by_id,
+            point.pack,
+            f"Your review point on {point.pack.client.name} was answered",
+            response,
+        )
+    return point
+
+
+def clear(point: ReviewPoint, user) -> ReviewPoint:
+    refusal = reviewer_refusal(point.pack, user)
+    if refusal:
+        raise ReviewRefused(refusal)
+    if point.state == State.CLEARED:
+        return point
+    with transaction.atomic():
+        point.state, point.cleared_by, point.cleared_at = State.CLEARED, user, clock.now()
+        point.save(update_fields=["state", "cleared_by", "cleared_at"])
+        _event(point.pack, user, f"Review point cleared: {point.text}")
+    return point
+
+
+def ask_client(point: ReviewPoint, user, question: str) -> ReviewPoint:
+    """Put the point to the client's contacts as a query in the portal (emailed to them)."""
+    if point.client_query_id:
+        raise ReviewRefused("The point was put to the client already.")
+    if point.state == State.CLEARED:
+        raise ReviewRefused("The point is cleared already.")
+    with transaction.atomic():
+        query = queries.ask(point.pack.client, point.pack, question, user)
+        point.client_query = query
+        point.save(update_fields=["client_query"])
+        _event(point.pack, user, f"Query to the client: {question}")
+    return point
+
+
+def on_query_answered(query, **kwargs) -> None:
+    """The client answered in the portal: the answer comes back to the point, as the
+    preparer's answer would, and the preparer hears of it."""
+    for point in ReviewPoint.objects.filter(client_query=query).select_related("pack__client"):
+        names = ", ".join(d.original_name for d in query.documents.all())
+        response = f"The client answered: {query.answer}" + (f" (files: {names})" if names else "")
+        point.response, point.state, point.responded_at = response, State.ANSWERED, clock.now()
+        point.save(update_fields=["response", "state", "responded_at"])
+        _event(point.pack, None, f"The client answered the query: {query.answer}")
+        _notify(
+            point.pack.preparer_id,
+            point.pack,
+            f"{point.pack.client.name} answered a query",
+            query.answer,
+        )
+        if point.raised_by_id != point.pack.preparer_id:
+            _notify(
+                point.raised_by_id,
+                point.pack,
+                f"{point.pack.client.name} answered a query",
+                query.answer,
+            )
+
+
+def sign_off(pack: Pack, user) -> int:
+    """Sign the review off: refused while a point is not cleared; ticks the review stage."""
+    refusal = reviewer_refusal(pack, user)
+    if refusal:
+        raise ReviewRefused(refusal)
+    left = ReviewPoint.objects.filter(pack=pack).exclude(state=State.CLEARED).count()
+    if left:
+        raise ReviewRefused(
+            f"{left} review point{'s are' if left != 1 else ' is'} not cleared: clear "
+            f"{'them' if left != 1 else 'it'} before signing off."
+        )
+    with transaction.atomic():
+        _event(pack, user, "Review signed off")
+        return auto_tick_stage(pack, Stage.REVIEW, reason=f"Review signed off by {user.full_name}")

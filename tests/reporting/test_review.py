@@ -1,0 +1,163 @@
+"""The partner review of Harbour Demo Ltd's November accounts: the manager reviews what the
+partner prepared, raises points, the preparer answers, one point goes to the client's portal
+and her answer (text and a file) comes back; sign-off waits for every point to be cleared,
+then ticks the review stage. Every step is in the pack's history."""
+
+import html
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from atlasos.tenancy.context import practice_context
+from cycle.stages import PREPARATION_STAGES, Stage
+from notifications.models import Notification
+from portal.models import ClientQuery, PortalEmail
+from reporting.models import ReviewPoint
+from tasks.models import PackEvent, PackItem
+from tasks.progress import refresh_progress
+from tests.helpers import signed_in as client_of
+from tests.helpers import standard_pack
+from tests.portal.helpers import portal_contact
+from tests.reporting.conftest import IN_DECEMBER
+from tests.reporting.test_import_and_accounts import save, upload
+
+State = ReviewPoint.State
+
+
+@pytest.fixture
+def prepared(signed_in, practice, harbour, partner):
+    """The November pack, prepared by the partner: stages 1-4 done, the trial balance in."""
+    save(signed_in, harbour, upload(signed_in, harbour, "xero_old_2026-11.csv"))
+    pack = standard_pack(practice, harbour, now=IN_DECEMBER)
+    with practice_context(practice.pk):
+        PackItem.objects.filter(pack=pack, stage__in=PREPARATION_STAGES).update(
+            done_at=IN_DECEMBER, done_by=partner
+        )
+        refresh_progress(pack, now=IN_DECEMBER)
+        pack.refresh_from_db()
+    assert pack.prepare_done_at is not None and pack.review_done_at is None
+    return pack
+
+
+def review_page(http, pack) -> str:
+    return html.unescape(http.get(reverse("reporting:review", args=[pack.code])).content.decode())
+
+
+def test_points_answered_cleared_and_signed_off(signed_in, practice, prepared, manager, partner):
+    as_manager = client_of(manager)
+    page = review_page(as_manager, prepared)
+    assert "Income statement" in page and "The balance sheet balances" in page
+    as_manager.post(
+        reverse("reporting:raise_point", args=[prepared.code]),
+        {"line": "premises_costs", "text": "Rent is a month early?"},
+    )
+    with practice_context(practice.pk):
+        point = ReviewPoint.objects.get()
+        assert (point.state, point.line, point.raised_by) == (State.OPEN, "premises_costs", manager)
+        told = Notification.objects.get(recipient=partner, kind="review")
+        assert told.body == "Priya Shah on Premises costs: Rent is a month early?"
+
+    # The preparer may not raise or clear points: she prepared the pack.
+    response = signed_in.post(
+        reverse("reporting:raise_point", args=[prepared.code]), {"text": "x"}, follow=True
+    )
+    assert "The preparer of a pack cannot review it." in html.unescape(response.content.decode())
+    signed_in.post(
+        reverse("reporting:answer_point", args=[point.code]),
+        {"response": "No: December's rent was paid on 28 November, a prepayment."},
+    )
+    response = as_manager.post(reverse("reporting:sign_off", args=[prepared.code]), follow=True)
+    assert "1 review point is not cleared: clear it before signing off." in html.unescape(
+        response.content.decode()
+    )
+    as_manager.post(reverse("reporting:clear_point", args=[point.code]))
+    as_manager.post(reverse("reporting:sign_off", args=[prepared.code]))
+    with practice_context(practice.pk):
+        prepared.refresh_from_db()
+        assert prepared.review_done_at is not None
+        review_items = PackItem.objects.filter(pack=prepared, stage=Stage.REVIEW)
+        assert all(item.done_automatically for item in review_items)
+        history = list(
+            PackEvent.objects.filter(pack=prepared, stage=Stage.REVIEW, automatic=False)
+            .order_by("pk")
+            .values_list("detail", flat=True)
+        )
+    assert history == [
+        "Review point raised on Premises costs: Rent is a month early?",
+        "Review point answered: No: December's rent was paid on 28 November, a prepayment.",
+        "Review point cleared: Rent is a month early?",
+        "Review signed off",
+    ]
+
+
+def test_a_point_put_to_the_client_comes_back_with_her_answer(
+    signed_in, practice, prepared, manager, partner, media
+):
+    account = portal_contact(practice, [prepared.client])
+    as_manager = client_of(manager)
+    as_manager.post(
+        reverse("reporting:raise_point", args=[prepared.code]),
+        {"line": "turnover", "text": "Sales up 11 %: a one-off?"},
+    )
+    with practice_context(practice.pk):
+        point = ReviewPoint.objects.get()
+    as_manager.post(
+        reverse("reporting:ask_client", args=[point.code]),
+        {"question": "Sales were 10,000 in November: was any of it a one-off?"},
+    )
+    with practice_context(practice.pk):
+        query = ClientQuery.objects.get()
+        email = PortalEmail.objects.get(kind="query")
+    assert email.to_address == account.contact.email
+    assert "Sales were 10,000 in November" in email.body_text
+    assert query.get_portal_url() in email.body_text
+
+    contact = client_of(account.user)
+    tab = html.unescape(
+        contact.get(reverse("portal_queries", args=[prepared.client.code])).content.decode()
+    )
+    assert "Waiting for your answer" in tab
+    empty = contact.post(query.get_portal_url(), {"answer": ""})
+    assert (
+        empty.status_code == 400 and "Write an answer or attach a file." in empty.content.decode()
+    )
+    contact.post(
+        query.get_portal_url(),
+        {
+            "answer": "Yes: a one-off order from the council.",
+            "files": [SimpleUploadedFile("council-order.pdf", b"%PDF-1.4\n%%EOF\n")],
+        },
+    )
+    with practice_context(practice.pk):
+        point.refresh_from_db()
+        query.refresh_from_db()
+        assert (
+            query.state == "answered" and query.documents.get().original_name == "council-order.pdf"
+        )
+        assert point.state == State.ANSWERED
+        assert point.response == (
+            "The client answered: Yes: a one-off order from the council. (files: council-order.pdf)"
+        )
+        assert Notification.objects.filter(
+            recipient=partner, title=f"{prepared.client.name} answered a query"
+        ).exists()
+    again = contact.post(query.get_portal_url(), {"answer": "Again"}, follow=True)
+    assert "This query is answered already" in html.unescape(again.content.decode())
+    assert "Yes: a one-off order from the council." in html.unescape(again.content.decode())
+
+
+def test_another_clients_contact_cannot_see_the_query(practice, prepared, manager):
+    from tests.factories.clients import ClientFactory
+
+    as_manager = client_of(manager)
+    as_manager.post(
+        reverse("reporting:raise_point", args=[prepared.code]), {"text": "Where is the lease?"}
+    )
+    with practice_context(practice.pk):
+        point = ReviewPoint.objects.get()
+    as_manager.post(reverse("reporting:ask_client", args=[point.code]), {"question": "The lease?"})
+    with practice_context(practice.pk):
+        query = ClientQuery.objects.get()
+        stranger = portal_contact(practice, [ClientFactory(practice=practice, name="Other Ltd")])
+    assert client_of(stranger.user).get(query.get_portal_url()).status_code == 404
