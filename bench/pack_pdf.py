@@ -39,13 +39,13 @@ os.environ["MEDIA_ROOT"] = MEDIA
 
 TARGET_SECONDS = 3.0
 NOVEMBER = datetime.date(2026, 11, 1)
-LINES = [  # (code prefix, name, report line's natural sign: +1 debit, -1 credit)
-    ("4", "Sales", -1),
-    ("5", "Purchases", 1),
-    ("7", "Overheads", 1),
-    ("12", "Bank", 1),
-    ("11", "Debtors", 1),
-    ("21", "Creditors", -1),
+LINES = [  # (code prefix, name, Xero account type, natural sign: +1 debit, -1 credit)
+    ("4", "Sales", "Revenue", -1),
+    ("5", "Purchases", "Direct Costs", 1),
+    ("7", "Rent and rates", "Expense", 1),
+    ("12", "Bank", "Bank", 1),
+    ("11", "Debtors", "Current Asset", 1),
+    ("21", "Creditors", "Current Liability", -1),
 ]
 
 
@@ -58,22 +58,20 @@ def make_client(practice, accounts: int):
     client = Client.objects.create(
         name=f"Bench Pack {accounts} Ltd",
         short_code=f"BP{uuid.uuid4().hex[:6].upper()}",
-        accounting_system="sage",
+        accounting_system="xero",
         year_end_month=3,
         year_end_day=31,
     )
-    ranges = {"4": 4000, "5": 5000, "7": 7100, "12": 1200, "11": 1100, "21": 2100}
     for n in range(13, -1, -1):
         period = add_months(NOVEMBER, -n)
         month = 14 - n
         rows = []
         for i in range(accounts):
-            prefix, name, sign = LINES[i % len(LINES)]
-            code = f"{ranges[prefix] + i // len(LINES):04d}"
+            prefix, name, kind, sign = LINES[i % len(LINES)]
             amount = Decimal(100 + (i * 37) % 900) * month * sign
-            rows.append((code, f"{name} {i}", amount))
-        total = sum(a for _, _, a in rows)
-        rows.append(("3200", "Profit and Loss Account", -total))
+            rows.append((f"{prefix}{i:05d}", f"{name} {i}", kind, amount))
+        total = sum(row[-1] for row in rows)
+        rows.append(("3200", "Retained Earnings", "Equity", -total))
         trial_balance = TrialBalance.objects.create(
             client=client,
             period=period,
@@ -91,10 +89,11 @@ def make_client(practice, accounts: int):
                     account_key=code,
                     account_code=code,
                     account_name=name,
+                    account_type=kind,
                     debit=amount if amount > 0 else Decimal(0),
                     credit=-amount if amount < 0 else Decimal(0),
                 )
-                for code, name, amount in rows
+                for code, name, kind, amount in rows
             ],
             batch_size=2000,
         )

@@ -23,6 +23,7 @@ from reporting import charts, compliance
 from reporting.building import accounts_for, current_trial_balance
 from reporting.mapping import mapping_for_lines
 from reporting.models import Branding, TrialBalanceLine
+from reporting.shape import INCOME, UK_SMALL_COMPANY
 from reporting.statements import add_months, year_start
 from tasks.extensions import period_facts
 
@@ -74,14 +75,18 @@ def material_variances(accounts) -> list[Variance]:
     return found
 
 
-def compliance_figures(client: Client, period: datetime.date, trial_balance) -> list:
-    lines = list(
+def _month_lines(client: Client, period: datetime.date) -> list:
+    return list(
         TrialBalanceLine.objects.filter(
             trial_balance__client=client,
             trial_balance__is_current=True,
             trial_balance__period__in=[period, add_months(period, -1)],
         ).select_related("trial_balance")
     )
+
+
+def compliance_figures(client: Client, period: datetime.date, lines=None) -> list:
+    lines = _month_lines(client, period) if lines is None else lines
     mapping = mapping_for_lines(client, lines)
     earlier = [line for line in lines if line.trial_balance.period != period]
     before = {line.account_key: line.balance for line in earlier}
@@ -106,6 +111,50 @@ def compliance_figures(client: Client, period: datetime.date, trial_balance) -> 
     ]
 
 
+@dataclass(frozen=True)
+class DetailLine:
+    code: str
+    name: str
+    month: Decimal | None  # income statement: the month; balance sheet: the month end
+    total: Decimal  # income statement: the year to date; balance sheet: last month end
+
+
+def detailed_accounts(client: Client, period: datetime.date, lines) -> list:
+    """The appendix: each report line with the accounts on it and their figures (signed as
+    the line is shown), in the shape's order; accounts with nothing in either column left out."""
+    mapping = mapping_for_lines(client, lines)
+    first = period == year_start(period, client.year_end_month)
+    current = {tb.account_key: tb for tb in lines if tb.trial_balance.period == period}
+    before = {tb.account_key: tb.balance for tb in lines if tb.trial_balance.period != period}
+    have_before = bool(before)
+    groups = []
+    for report_line in UK_SMALL_COMPANY.mappable():
+        sign = report_line.sign
+        rows = []
+        for key, line in current.items():
+            if mapping.get(key) != report_line.key:
+                continue
+            if report_line.statement == INCOME:
+                ytd = sign * line.balance
+                if first:
+                    month = ytd
+                elif have_before:
+                    month = sign * (line.balance - before.get(key, Decimal("0.00")))
+                else:
+                    month = None
+                rows.append(DetailLine(line.account_code, line.account_name, month, ytd))
+            else:
+                earlier = sign * before.get(key, Decimal("0.00"))
+                rows.append(
+                    DetailLine(line.account_code, line.account_name, sign * line.balance, earlier)
+                )
+        rows = [r for r in rows if r.month or r.total]
+        if rows:
+            rows.sort(key=lambda r: (r.code or "~", r.name))
+            groups.append((report_line, rows))
+    return groups
+
+
 def pack_context(client: Client, period: datetime.date, version: int | None = None) -> dict:
     accounts = accounts_for(client, period)
     if accounts is None:
@@ -115,6 +164,8 @@ def pack_context(client: Client, period: datetime.date, version: int | None = No
         accounts, branding.primary_colour, branding.accent_colour
     )
     trial_balance = current_trial_balance(client, period)
+    lines = _month_lines(client, period)
+    detail = detailed_accounts(client, period, lines)
     return {
         "practice": client.practice,
         "client": client,
@@ -129,7 +180,9 @@ def pack_context(client: Client, period: datetime.date, version: int | None = No
         "material_amount": MATERIAL_AMOUNT,
         "trend_chart": mark_safe(trend_chart),  # noqa: S308 (every text in it is escaped)
         "cash_chart": mark_safe(cash_chart),  # noqa: S308
-        "compliance": compliance_figures(client, period, trial_balance),
+        "compliance": compliance_figures(client, period, lines),
+        "detail_income": [group for group in detail if group[0].statement == INCOME],
+        "detail_balance": [group for group in detail if group[0].statement != INCOME],
         "reconciliations": period_facts("bank_reconciliations", client.pk, period),
         "trial_balance": trial_balance,
         "generated": clock.local_date(client.practice.timezone),
