@@ -213,16 +213,27 @@ def export(client: Client, month: datetime.date, books: dict) -> tuple[str, byte
 
 
 def seed_management_accounts(
-    practice, now: datetime.datetime, *, clients: list[Client], newest: datetime.date, user
+    practice,
+    now: datetime.datetime,
+    *,
+    clients: list[Client],
+    newest: datetime.date,
+    user,
+    reviewer=None,
+    demo=(),
 ) -> list[Client]:
-    """Trial balances to ``newest`` for up to three clients (one on each system the demo has,
-    where it has them); returns those clients."""
-    chosen: list[Client] = []
+    """Trial balances to ``newest`` for the portal contact's first company (``demo``) and a
+    client on each accounting system the demo has; for that company, its pack rendered and
+    approved, and a review point put to it as a query waiting in the portal. Returns the
+    clients with trial balances."""
+    chosen: list[Client] = list(demo[:1])
     for system in (AccountingSystem.XERO, AccountingSystem.SAGE, AccountingSystem.QUICKBOOKS):
-        client = next((c for c in clients if c.accounting_system == system), None)
-        if client is not None:
+        client = next(
+            (c for c in clients if c.accounting_system == system and c not in chosen), None
+        )
+        if client is not None and not any(c.accounting_system == system for c in chosen):
             chosen.append(client)
-    for client in chosen[:MAX_CLIENTS]:
+    for client in chosen[: MAX_CLIENTS + 1]:
         # The books start with the financial year of the first month imported, so that last
         # year's year to date is a whole one.
         first = year_start(add_months(newest, 1 - MONTHS), client.year_end_month or 3)
@@ -239,4 +250,67 @@ def seed_management_accounts(
             mapping.choose(
                 client, {keys[key]: line for key, line in QUICKBOOKS_LINES.items()}, user
             )
+    if demo:
+        _reviewed(demo[0], newest, user, reviewer or user, now)
     return chosen
+
+
+def _reviewed(client: Client, period: datetime.date, preparer, reviewer, now) -> None:
+    """The portal contact's company: its pack rendered an hour ago and approved (filed as the
+    worker files it; its pack's checklist is left as the cycle's story has it), and a review
+    point on its sales put to the client two hours ago, emailed, waiting in her portal."""
+    from documents.models import DocType
+    from documents.store import store_generated_pdf
+    from portal import queries
+    from portal.models import PortalEmail
+    from reporting.models import AccountsRender, ReviewPoint
+    from reporting.pack_document import render_pack_pdf
+    from tasks.models import Pack
+
+    pdf, pages = render_pack_pdf(client, period, 1)
+    document = store_generated_pdf(
+        client,
+        f"Management accounts {client.name} {period:%Y-%m} v1.pdf",
+        pdf,
+        doc_type=DocType.MANAGEMENT_ACCOUNTS,
+        period=period,
+        user=preparer,
+    )
+    hour_ago = now - datetime.timedelta(hours=1)
+    AccountsRender.objects.create(
+        client=client,
+        period=period,
+        version=1,
+        state=AccountsRender.State.READY,
+        document=document,
+        pages=pages,
+        requested_by=preparer,
+        requested_at=hour_ago - datetime.timedelta(minutes=1),
+        finished_at=hour_ago,
+        approved_by=reviewer,
+        approved_at=hour_ago + datetime.timedelta(minutes=20),
+    )
+    pack = Pack.objects.filter(client=client, period=period).first()
+    if pack is None:
+        return
+    asked = now - datetime.timedelta(hours=2)
+    point = ReviewPoint.objects.create(
+        pack=pack,
+        line="turnover",
+        text="Sales are well up on last month: is there a one-off order in there?",
+        raised_by=reviewer,
+        raised_at=asked,
+    )
+    query = queries.ask(
+        client,
+        pack,
+        f"Your sales for {period:%B} are higher than usual. Was there a one-off order or a "
+        "change in prices? A line or two is enough.",
+        reviewer,
+    )
+    ReviewPoint.objects.filter(pk=point.pk).update(client_query=query)
+    type(query).objects.filter(pk=query.pk).update(asked_at=asked)
+    # Emailed then, as the outbox would have done since.
+    PortalEmail.objects.filter(query=query).update(
+        created_at=asked, sent_at=asked + datetime.timedelta(minutes=1), state="sent"
+    )

@@ -290,9 +290,16 @@ def seed_practice(
             seed_reconciliations(
                 practice, now, clients=seeded, cycle=cycle, demo=demo, others=others
             )
-            # Fourteen months of trial balances for a client on each accounting system.
+            # Fourteen months of trial balances for the portal contact's company and a client on
+            # each accounting system; her company's pack rendered, and a query in her portal.
             seed_management_accounts(
-                practice, now, clients=seeded, newest=cycle.newest, user=team[0]
+                practice,
+                now,
+                clients=seeded,
+                newest=cycle.newest,
+                user=team[0],
+                reviewer=team[2],
+                demo=demo,
             )
             # The bell: today's overdue alerts and the older ones already read, none emailed.
             seed_overdue_alerts(practice, now)

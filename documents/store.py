@@ -166,3 +166,15 @@ def purge_deleted(now: datetime.datetime | None = None) -> int:
             delete_stored_file(key, practice_id)
         purged = Document.objects.filter(pk__in=[pk for pk, _p, _k in rows]).delete()[0]
     return purged
+
+
+def store_generated_pdf(client, name: str, pdf: bytes, *, doc_type: str, period, user=None):
+    """File a PDF AtlasOS rendered (a reconciliation statement, a management accounts pack)
+    in the client's documents, source "generated". Returns the document."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(name, pdf, content_type="application/pdf")
+    document, _ = store_document(
+        client, upload, doc_type=doc_type, period=period, source=Source.GENERATED, user=user
+    )
+    return document

@@ -3,11 +3,10 @@ the client's documents (reconciliation.finishing puts it in the "rendering" stat
 
 import logging
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from documents.models import DocType, Source
-from documents.store import store_document
+from documents.models import DocType
+from documents.store import store_generated_pdf
 from reconciliation.models import Reconciliation
 
 logger = logging.getLogger(__name__)
@@ -38,17 +37,16 @@ def render_and_file(reconciliation_pk: int) -> Reconciliation | None:
     name = (
         f"Bank reconciliation {reconciliation.bank_account.name} {reconciliation.period:%Y-%m}.pdf"
     )
-    upload = SimpleUploadedFile(name, pdf, content_type="application/pdf")
     with transaction.atomic():
         locked = Reconciliation.objects.select_for_update().get(pk=reconciliation.pk)
         if locked.state != State.RENDERING:
             return None
-        document, _ = store_document(
+        document = store_generated_pdf(
             locked.client,
-            upload,
+            name,
+            pdf,
             doc_type=DocType.RECONCILIATION_REPORT,
             period=locked.period,
-            source=Source.GENERATED,
             user=locked.prepared_by,
         )
         locked.report = document

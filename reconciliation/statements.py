@@ -10,17 +10,12 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from documents.spreadsheets import SpreadsheetError  # pure, as this module
 
-class StatementError(ValueError):
+
+class StatementError(SpreadsheetError):
     """A file that cannot be read as a bank statement. The message names the file, where in
     it (line number or element path) and what is wrong."""
-
-    def __init__(self, filename: str, where: str, problem: str):
-        self.filename = filename
-        self.where = where
-        self.problem = problem
-        location = f"{filename}, {where}" if where else filename
-        super().__init__(f"{location}: {problem}")
 
 
 @dataclass(frozen=True)

@@ -85,20 +85,7 @@ def save(
             imported_by=user,
         )
         TrialBalanceLine.objects.bulk_create(
-            [
-                TrialBalanceLine(
-                    practice_id=client.practice_id,
-                    trial_balance=trial_balance,
-                    account_key=account.key,
-                    account_code=account.code,
-                    account_name=account.name,
-                    account_type=account.account_type,
-                    section=account.section,
-                    debit=account.debit,
-                    credit=account.credit,
-                )
-                for account in read.accounts
-            ],
+            lines_of(read, trial_balance),
             batch_size=1000,
         )
         if columns is not None:
@@ -106,3 +93,22 @@ def save(
                 client=client, defaults={"columns": columns.as_dict(), "updated_at": clock.now()}
             )
     return trial_balance
+
+
+def lines_of(read: ReadTrialBalance, trial_balance: TrialBalance | None = None) -> list:
+    """The file's accounts as trial balance lines: to save (with ``trial_balance``) or to show
+    in the preview which report line each goes to."""
+    return [
+        TrialBalanceLine(
+            practice_id=trial_balance.practice_id if trial_balance else None,
+            trial_balance=trial_balance,
+            account_key=account.key,
+            account_code=account.code,
+            account_name=account.name,
+            account_type=account.account_type,
+            section=account.section,
+            debit=account.debit,
+            credit=account.credit,
+        )
+        for account in read.accounts
+    ]

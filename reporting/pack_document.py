@@ -22,7 +22,7 @@ from documents.pdf import BASE_URL, html_to_pdf
 from reporting import charts, compliance
 from reporting.building import accounts_for, current_trial_balance
 from reporting.mapping import mapping_for_lines
-from reporting.models import Branding, TrialBalanceLine
+from reporting.models import Branding, ReviewPoint, TrialBalanceLine
 from reporting.shape import INCOME, UK_SMALL_COMPANY
 from reporting.statements import add_months, year_start
 from tasks.extensions import period_facts
@@ -184,6 +184,13 @@ def pack_context(client: Client, period: datetime.date, version: int | None = No
         "detail_income": [group for group in detail if group[0].statement == INCOME],
         "detail_balance": [group for group in detail if group[0].statement != INCOME],
         "reconciliations": period_facts("bank_reconciliations", client.pk, period),
+        "open_queries": list(
+            ReviewPoint.objects.filter(
+                pack__client=client, pack__period=period, client_query__state="open"
+            )
+            .select_related("client_query")
+            .order_by("client_query__asked_at")
+        ),
         "trial_balance": trial_balance,
         "generated": clock.local_date(client.practice.timezone),
     }

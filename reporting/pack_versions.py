@@ -11,7 +11,7 @@ from django.db.models import Max
 
 from atlasos import clock
 from clients.models import Client
-from reporting.building import current_trial_balance
+from reporting.building import accounts_for, current_trial_balance
 from reporting.models import AccountsRender
 from reporting.tasks import render_accounts_pack
 
@@ -26,6 +26,14 @@ def request(client: Client, period: datetime.date, user) -> AccountsRender:
     trial_balance = current_trial_balance(client, period)
     if trial_balance is None:
         raise RenderRefused(f"There is no trial balance for {period:%B %Y} to render.")
+    unmapped = accounts_for(client, period).unmapped
+    if unmapped:
+        names = ", ".join(sorted(unmapped)[:5]) + (" and more" if len(unmapped) > 5 else "")
+        raise RenderRefused(
+            f"{len(unmapped)} account{'s' if len(unmapped) != 1 else ''} with a balance "
+            f"{'are' if len(unmapped) != 1 else 'is'} not mapped to a report line ({names}): "
+            "map them on the account mapping page before preparing the pack."
+        )
     with transaction.atomic():
         list(Client.objects.select_for_update().filter(pk=client.pk).values_list("pk"))
         latest = AccountsRender.objects.filter(client=client, period=period).aggregate(

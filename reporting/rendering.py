@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import logging
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from atlasos import clock
-from documents.models import DocType, Source
-from documents.store import store_document
+from documents.models import DocType
+from documents.store import store_generated_pdf
 from reporting.models import AccountsRender
 from tasks.models import Pack
 
@@ -38,17 +37,16 @@ def render_and_file(render_pk: int) -> AccountsRender | None:
         )
         return None
     name = f"Management accounts {render.client.name} {render.period:%Y-%m} v{render.version}.pdf"
-    upload = SimpleUploadedFile(name, pdf, content_type="application/pdf")
     with transaction.atomic():
         locked = AccountsRender.objects.select_for_update().get(pk=render.pk)
         if locked.state != State.RENDERING:
             return None
-        document, _ = store_document(
+        document = store_generated_pdf(
             render.client,
-            upload,
+            name,
+            pdf,
             doc_type=DocType.MANAGEMENT_ACCOUNTS,
             period=render.period,
-            source=Source.GENERATED,
             user=locked.requested_by,
         )
         locked.document = document

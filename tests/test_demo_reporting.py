@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from atlasos.tenancy.context import practice_context
 from atlasos.tenancy.models import Practice
+from portal.models import ClientQuery, PortalGrant
 from reporting.building import accounts_for
-from reporting.models import TrialBalance
+from reporting.models import AccountsRender, ReviewPoint, TrialBalance
 from tasks.models import Pack
 from tests.helpers import sign_in
 
@@ -50,7 +51,19 @@ def test_the_demo_has_real_management_accounts(db, clock, client, moment):
         newest = Pack.objects.aggregate(newest=Max("period"))["newest"]
         trial_balances = TrialBalance.objects.filter(is_current=True).select_related("client")
         clients = {tb.client for tb in trial_balances}
-        assert {c.accounting_system for c in clients} == {"xero", "sage", "quickbooks"}
+        assert {"xero", "sage", "quickbooks"} <= {c.accounting_system for c in clients}
+        query = ClientQuery.objects.select_related("client").get(state="open")
+        whitfield = query.client  # one of Sarah Whitfield's companies
+        assert PortalGrant.objects.filter(
+            account__user__email="sarah@whitfield.example.com", client=whitfield
+        ).exists()
+        assert whitfield in clients
+        render = AccountsRender.objects.select_related("document").get(
+            client=whitfield, period=newest
+        )
+        assert render.state == "ready" and render.approved_at is not None
+        assert render.document.doc_type == "management_accounts"
+        assert ReviewPoint.objects.get(client_query=query).line == "turnover"
         for demo_client in clients:
             months = sorted(tb.period for tb in trial_balances if tb.client == demo_client)
             assert len(months) == 14 and months[-1] == newest
@@ -69,3 +82,10 @@ def test_the_demo_has_real_management_accounts(db, clock, client, moment):
     text = html.unescape(client.get(url).content.decode())
     assert "The balance sheet balances" in text
     assert "is the movement in reserves" in text
+
+    sarah = get_user_model().objects.get(email="sarah@whitfield.example.com")
+    client.force_login(sarah)
+    tab = html.unescape(
+        client.get(reverse("portal_queries", args=[whitfield.code])).content.decode()
+    )
+    assert "Waiting for your answer" in tab and "higher than usual" in tab

@@ -22,7 +22,6 @@ from documents.spreadsheets import SpreadsheetError, read_table
 from reporting import imports
 from reporting.forms import ColumnMapForm, TrialBalanceUploadForm
 from reporting.mapping import LABELS, mapping_for_lines
-from reporting.models import TrialBalanceLine
 from reporting.trial_balance import ColumnMap
 from reporting.views.accounts import accounts_context
 
@@ -82,16 +81,7 @@ def import_trial_balance(request: HttpRequest, code) -> HttpResponse:
                 f"{trial_balance.account_count} accounts).",
             )
             return redirect(_accounts_url(client, period))
-    lines = [
-        TrialBalanceLine(
-            account_key=a.key,
-            account_code=a.code,
-            account_name=a.name,
-            account_type=a.account_type,
-            section=a.section,
-        )
-        for a in read.accounts
-    ]
+    lines = imports.lines_of(read)
     mapping = mapping_for_lines(client, lines)
     context.update(
         {

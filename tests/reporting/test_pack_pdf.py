@@ -14,12 +14,12 @@ from django.urls import reverse
 
 from atlasos.tenancy.context import practice_context
 from documents.models import DocType, Document, Source
-from reporting.models import AccountsRender, Branding
+from reporting.models import AccountsRender, Branding, ReviewPoint
 from tasks.models import PackItem
 from templates_engine.models import AutoTick
 from tests.helpers import signed_in as client_of
 from tests.helpers import standard_pack
-from tests.reporting.test_import_and_accounts import IN_DECEMBER, NOVEMBER, save, upload
+from tests.reporting.test_import_and_accounts import FILES, IN_DECEMBER, NOVEMBER, save, upload
 
 State = AccountsRender.State
 # A 40×20 PNG, as Pillow writes it.
@@ -91,7 +91,7 @@ def test_each_render_is_a_new_version_and_the_approved_one_is_delivered(
     render(signed_in, imported, django_capture_on_commit_callbacks)
     render(signed_in, imported, django_capture_on_commit_callbacks)
     with practice_context(practice.pk):
-        first, second = AccountsRender.objects.order_by("version")
+        first, second = AccountsRender.objects.select_related("document").order_by("version")
         assert (first.version, second.version) == (1, 2)
         assert Document.objects.filter(doc_type=DocType.MANAGEMENT_ACCOUNTS).count() == 2
 
@@ -106,8 +106,7 @@ def test_each_render_is_a_new_version_and_the_approved_one_is_delivered(
     as_manager = client_of(manager)
     as_manager.post(reverse("reporting:approve", args=[first.code]))
     with practice_context(practice.pk):
-        first.refresh_from_db()
-        assert first.approved_by == manager
+        assert AccountsRender.objects.get(pk=first.pk).approved_by == manager
     panel = html.unescape(as_manager.get(pack.get_absolute_url()).content.decode())
     ticked = [d for d in (first.document, second.document) if f'value="{d.code}" checked' in panel]
     assert ticked == [first.document]
@@ -193,3 +192,37 @@ def test_render_pack_says_what_is_wrong(db, practice, harbour, tmp_path):
         call_command("render_pack", client="NOPE", period="2026-11", out=out)
     with pytest.raises(CommandError, match="has no trial balance for November 2026"):
         call_command("render_pack", client=harbour.short_code, period="2026-11", out=out)
+
+
+def test_an_unmapped_account_with_a_balance_stops_the_pack(signed_in, practice, harbour):
+    data = (FILES / "xero_old_2026-11.csv").read_bytes()
+    data = data.replace(b"Rent (469)", b"Rent (Z99)").replace(b"\nExpenses\n", b"\nCosts\n")
+    save(signed_in, harbour, upload(signed_in, harbour, "tb.csv", content=data))
+    response = signed_in.post(
+        reverse("reporting:render", args=[harbour.code]), {"period": "2026-11"}, follow=True
+    )
+    assert (
+        "1 account with a balance is not mapped to a report line (Z99): map them on the "
+        "account mapping page before preparing the pack."
+        in html.unescape(response.content.decode())
+    )
+    with practice_context(practice.pk):
+        assert not AccountsRender.objects.exists()
+
+
+def test_open_queries_are_printed(
+    signed_in, practice, imported, manager, partner, django_capture_on_commit_callbacks
+):
+    from reporting import review
+
+    pack = standard_pack(practice, imported, now=IN_DECEMBER)
+    with practice_context(practice.pk):
+        point = ReviewPoint.objects.create(pack=pack, text="Lease?", raised_by=manager)
+        pack.client  # noqa: B018
+        review.ask_client(point, manager, "Please send the new lease for the unit.")
+    render(signed_in, imported, django_capture_on_commit_callbacks)
+    with practice_context(practice.pk):
+        document = AccountsRender.objects.get().document
+    download = signed_in.get(reverse("document_download", args=[document.code]))
+    text = "\n".join(pdf_text(b"".join(download.streaming_content)))
+    assert "Open queries" in text and "Please send the new lease for the unit." in text

@@ -36,6 +36,7 @@ def prepared(signed_in, practice, harbour, partner):
         )
         refresh_progress(pack, now=IN_DECEMBER)
         pack.refresh_from_db()
+        pack.client  # noqa: B018  (read inside the practice: row-level security hides it outside)
     assert pack.prepare_done_at is not None and pack.review_done_at is None
     return pack
 
