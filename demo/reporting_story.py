@@ -23,7 +23,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from clients.choices import AccountingSystem
 from clients.models import Client
-from reporting import imports, mapping
+from reporting import commentary, imports, mapping
+from reporting.building import accounts_for
 from reporting.statements import add_months, year_start
 from reporting.trial_balance import read_trial_balance
 
@@ -267,6 +268,19 @@ def _reviewed(client: Client, period: datetime.date, preparer, reviewer, now) ->
     from reporting.pack_document import render_pack_pdf
     from tasks.models import Pack
 
+    # The preparer explained the month's material variances before review.
+    accounts = accounts_for(client, period)
+    for variance in commentary.material_variances(accounts, commentary.settings_for(client)):
+        direction = "up" if variance.amount > 0 else "down"
+        commentary.save_comment(
+            client,
+            period,
+            variance.key,
+            variance.against,
+            f"{variance.label.split(' (')[0]} {direction} {variance.against}: the season, "
+            "checked against the invoices and the bank.",
+            preparer,
+        )
     pdf, pages = render_pack_pdf(client, period, 1)
     document = store_generated_pdf(
         client,

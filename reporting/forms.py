@@ -6,7 +6,7 @@ from atlasos import clock
 from atlasos.form_fields import MultiLineField, SingleLineField
 from cycle.periods import parse_month
 from reporting.imports import MAX_BYTES
-from reporting.models import LINE_CHOICES, Branding, validate_colour
+from reporting.models import LINE_CHOICES, Branding, ReportingSettings, validate_colour
 from reporting.shape import UK_SMALL_COMPANY
 from reporting.trial_balance import ColumnMap
 
@@ -168,3 +168,31 @@ class AnswerForm(forms.Form):
 
 class AskClientForm(forms.Form):
     question = MultiLineField(label="Question for the client", max_length=2000)
+
+
+class VarianceCommentForm(forms.Form):
+    line = SingleLineField(max_length=40)
+    against = SingleLineField(max_length=40)
+    text = MultiLineField(label="Comment", required=False, max_length=2000)
+
+
+class CommentaryForm(forms.Form):
+    text = MultiLineField(label="Management commentary", required=False, max_length=10000)
+
+
+class ReportingSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ReportingSettings
+        fields = ["materiality_amount", "materiality_percent", "commentary_required"]
+
+    def clean_materiality_amount(self):
+        value = self.cleaned_data["materiality_amount"]
+        if value < 0:
+            raise forms.ValidationError("Enter an amount of zero or more.")
+        return value
+
+    def clean_materiality_percent(self):
+        value = self.cleaned_data["materiality_percent"]
+        if not 0 <= value <= 1000:
+            raise forms.ValidationError("Enter a percentage between 0 and 1000.")
+        return value

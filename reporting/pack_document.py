@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from atlasos import clock
 from clients.models import Client
 from documents.pdf import BASE_URL, html_to_pdf
-from reporting import charts, compliance
+from reporting import charts, commentary, compliance
 from reporting.building import accounts_for, current_trial_balance
 from reporting.mapping import mapping_for_lines
 from reporting.models import Branding, ReviewPoint, TrialBalanceLine
@@ -29,50 +29,10 @@ from tasks.extensions import period_facts
 
 TEMPLATE = "reporting/pack_pdf.html"
 LOGO_URL = BASE_URL + "branding/logo"
-MATERIAL_PERCENT = Decimal("10")
-MATERIAL_AMOUNT = Decimal("1000")
 
 
 class NothingToRender(Exception):
     """The month has no trial balance."""
-
-
-@dataclass(frozen=True)
-class Variance:
-    label: str
-    current: Decimal
-    compared: Decimal
-    amount: Decimal
-    percent: Decimal | None
-    against: str
-
-
-def material_variances(accounts) -> list[Variance]:
-    """Lines whose month differs from last month or last year by at least the thresholds."""
-    found = []
-    for statement, pairs in (
-        (accounts.income, ((0, 1), (0, 2))),
-        (accounts.balance_sheet, ((0, 1),)),
-    ):
-        for row in statement.rows:
-            for (current, other), (amount, percent), label in zip(
-                pairs, row.variances, statement.variance_columns, strict=False
-            ):
-                if amount is None or abs(amount) < MATERIAL_AMOUNT:
-                    continue
-                if percent is not None and abs(percent) < MATERIAL_PERCENT:
-                    continue
-                found.append(
-                    Variance(
-                        f"{row.label} ({statement.title.lower()})",
-                        row.values[current],
-                        row.values[other],
-                        amount,
-                        percent,
-                        label.lower(),
-                    )
-                )
-    return found
 
 
 def _month_lines(client: Client, period: datetime.date) -> list:
@@ -160,6 +120,7 @@ def pack_context(client: Client, period: datetime.date, version: int | None = No
     if accounts is None:
         raise NothingToRender(f"{client.name} has no trial balance for {period:%B %Y}.")
     branding = Branding.objects.filter().first() or Branding()
+    rules = commentary.settings_for(client)
     trend_chart, cash_chart = charts.trend_charts(
         accounts, branding.primary_colour, branding.accent_colour
     )
@@ -175,9 +136,12 @@ def pack_context(client: Client, period: datetime.date, version: int | None = No
         "accounts": accounts,
         "branding": branding,
         "logo_url": LOGO_URL if branding.logo else "",
-        "variances": material_variances(accounts),
-        "material_percent": MATERIAL_PERCENT,
-        "material_amount": MATERIAL_AMOUNT,
+        "variances": commentary.material_variances(
+            accounts, rules, commentary.comments_for(client, period)
+        ),
+        "material_percent": rules.materiality_percent,
+        "material_amount": rules.materiality_amount,
+        "commentary": commentary.commentary_for(client, period),
         "trend_chart": mark_safe(trend_chart),  # noqa: S308 (every text in it is escaped)
         "cash_chart": mark_safe(cash_chart),  # noqa: S308
         "compliance": compliance_figures(client, period, lines),

@@ -15,6 +15,8 @@ from atlasos import clock
 from cycle.stages import Stage
 from notifications.models import Notification
 from portal import queries
+from reporting.building import accounts_for
+from reporting.commentary import review_blockers
 from reporting.models import ReviewPoint
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.services import auto_tick_stage, tick_refusal
@@ -56,10 +58,19 @@ def _notify(user_id, pack: Pack, title: str, body: str) -> None:
         )
 
 
+def _not_ready(pack: Pack) -> None:
+    """Review starts once the preparer has explained every material variance (and written the
+    commentary where the client's packs carry one)."""
+    blockers = review_blockers(pack.client, pack.period, accounts_for(pack.client, pack.period))
+    if blockers:
+        raise ReviewRefused(" ".join(blockers))
+
+
 def raise_point(pack: Pack, user, text: str, line: str = "") -> ReviewPoint:
     refusal = reviewer_refusal(pack, user)
     if refusal:
         raise ReviewRefused(refusal)
+    _not_ready(pack)
     with transaction.atomic():
         point = ReviewPoint.objects.create(pack=pack, line=line, text=text, raised_by=user)
         where = f" on {point.line_label}" if point.line_label else ""
@@ -146,6 +157,7 @@ def sign_off(pack: Pack, user) -> int:
     refusal = reviewer_refusal(pack, user)
     if refusal:
         raise ReviewRefused(refusal)
+    _not_ready(pack)
     left = ReviewPoint.objects.filter(pack=pack).exclude(state=State.CLEARED).count()
     if left:
         raise ReviewRefused(

@@ -3,6 +3,7 @@ from django.urls import path
 from reporting.views import (
     accounts,
     branding,
+    commentary,
     imports,
     mapping,
     renders,
@@ -30,6 +31,21 @@ urlpatterns = [
     path("clients/<client:code>/accounts-pack/render/", renders.render_pack, name="render"),
     path("accounts-packs/<accounts_render:code>/approve/", renders.approve, name="approve"),
     path("settings/branding/", branding.branding, name="branding"),
+    path(
+        "clients/<client:code>/variance-comments/",
+        commentary.variance_comment,
+        name="variance_comment",
+    ),
+    path(
+        "clients/<client:code>/management-commentary/",
+        commentary.management_commentary,
+        name="commentary",
+    ),
+    path(
+        "clients/<client:code>/reporting-settings/",
+        commentary.reporting_settings,
+        name="settings",
+    ),
     path("packs/<pack:code>/review/", review.review_page, name="review"),
     path("packs/<pack:code>/review/points/", review.raise_point, name="raise_point"),
     path("packs/<pack:code>/review/sign-off/", review.sign_off, name="sign_off"),

@@ -17,6 +17,7 @@ from atlasos.tenancy.context import practice_context
 from atlasos.tenancy.models import Practice
 from portal.models import ClientQuery, PortalGrant
 from reporting.building import accounts_for
+from reporting.commentary import review_blockers
 from reporting.models import AccountsRender, ReviewPoint, TrialBalance
 from tasks.models import Pack
 from tests.helpers import sign_in
@@ -64,6 +65,8 @@ def test_the_demo_has_real_management_accounts(db, clock, client, moment):
         assert render.state == "ready" and render.approved_at is not None
         assert render.document.doc_type == "management_accounts"
         assert ReviewPoint.objects.get(client_query=query).line == "turnover"
+        # The preparer explained every material variance: review could start.
+        assert review_blockers(whitfield, newest, accounts_for(whitfield, newest)) == []
         for demo_client in clients:
             months = sorted(tb.period for tb in trial_balances if tb.client == demo_client)
             assert len(months) == 14 and months[-1] == newest

@@ -12,6 +12,7 @@ from atlasos import clock
 from atlasos.accounts.decorators import staff_required
 from clients.access import access_client
 from cycle.periods import parse_month
+from reporting import commentary
 from reporting.building import accounts_for
 from reporting.charts import trend_charts
 from reporting.forms import TrialBalanceUploadForm
@@ -34,7 +35,15 @@ def accounts_context(request, client, period, form=None) -> dict:
         .select_related("document", "requested_by", "approved_by")
         .order_by("-version")[:20]
     )
+    rules = commentary.settings_for(client)
     return {
+        "rules": rules,
+        "variances": commentary.material_variances(
+            accounts, rules, commentary.comments_for(client, period)
+        )
+        if accounts
+        else [],
+        "commentary": commentary.commentary_for(client, period),
         "nav": "clients",
         "client": client,
         "period": period,

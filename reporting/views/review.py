@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from atlasos.accounts.decorators import staff_required
-from reporting import review
+from reporting import commentary, review
 from reporting.building import accounts_for
 from reporting.forms import AnswerForm, AskClientForm, RaisePointForm
 from reporting.models import AccountsRender, ReviewPoint
-from reporting.pack_document import compliance_figures, material_variances
+from reporting.pack_document import compliance_figures
 from tasks.access import access_pack
 from tasks.extensions import period_facts
 
@@ -50,7 +50,15 @@ def review_page(request: HttpRequest, code) -> HttpResponse:
             "client": client,
             "period": pack.period,
             "accounts": accounts,
-            "variances": material_variances(accounts) if accounts else [],
+            "variances": commentary.material_variances(
+                accounts,
+                commentary.settings_for(client),
+                commentary.comments_for(client, pack.period),
+            )
+            if accounts
+            else [],
+            "commentary": commentary.commentary_for(client, pack.period),
+            "blockers": commentary.review_blockers(client, pack.period, accounts),
             "compliance": compliance_figures(client, pack.period, None) if accounts else [],
             "reconciliations": period_facts("bank_reconciliations", client.pk, pack.period),
             "points": points,

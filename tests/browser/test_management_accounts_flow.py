@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.factories.clients import ClientFactory
-from tests.reporting.test_import_and_accounts import FILES
+from tests.reporting.helpers import FILES
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install playwright)"

@@ -4,41 +4,13 @@ reads the management accounts: through the views, as a user does."""
 import base64
 import datetime
 import html
-from pathlib import Path
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from atlasos.tenancy.context import practice_context
 from reporting.models import AccountMapping, TrialBalance, TrialBalanceColumns, TrialBalanceLine
 from tests.helpers import standard_pack
-
-FILES = Path(__file__).parent / "files"
-NOVEMBER = datetime.date(2026, 11, 1)
-from tests.reporting.conftest import IN_DECEMBER  # noqa: E402
-
-
-def upload(client, harbour, name, period="2026-11", content=None):
-    data = content if content is not None else (FILES / name).read_bytes()
-    return client.post(
-        reverse("reporting:import", args=[harbour.code]),
-        {"period": period, "file": SimpleUploadedFile(name, data)},
-    )
-
-
-def save(client, harbour, response, period="2026-11"):
-    """Press "Save" on the preview ``response``."""
-    context = response.context
-    return client.post(
-        reverse("reporting:import", args=[harbour.code]),
-        {
-            "step": "save",
-            "data": context["data"],
-            "filename": context["filename"],
-            "period": period,
-            "columns": context["columns_json"],
-        },
-    )
+from tests.reporting.helpers import FILES, IN_DECEMBER, NOVEMBER, save, upload  # noqa: F401
 
 
 def stored(practice):

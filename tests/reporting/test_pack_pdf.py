@@ -19,7 +19,7 @@ from tasks.models import PackItem
 from templates_engine.models import AutoTick
 from tests.helpers import signed_in as client_of
 from tests.helpers import standard_pack
-from tests.reporting.test_import_and_accounts import FILES, IN_DECEMBER, NOVEMBER, save, upload
+from tests.reporting.helpers import FILES, IN_DECEMBER, NOVEMBER, save, upload
 
 State = AccountsRender.State
 # A 40×20 PNG, as Pillow writes it.

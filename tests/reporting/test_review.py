@@ -5,40 +5,19 @@ then ticks the review stage. Every step is in the pack's history."""
 
 import html
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from atlasos.tenancy.context import practice_context
-from cycle.stages import PREPARATION_STAGES, Stage
+from cycle.stages import Stage
 from notifications.models import Notification
 from portal.models import ClientQuery, PortalEmail
 from reporting.models import ReviewPoint
 from tasks.models import PackEvent, PackItem
-from tasks.progress import refresh_progress
 from tests.helpers import signed_in as client_of
-from tests.helpers import standard_pack
 from tests.portal.helpers import portal_contact
-from tests.reporting.conftest import IN_DECEMBER
-from tests.reporting.test_import_and_accounts import save, upload
 
 State = ReviewPoint.State
-
-
-@pytest.fixture
-def prepared(signed_in, practice, harbour, partner):
-    """The November pack, prepared by the partner: stages 1-4 done, the trial balance in."""
-    save(signed_in, harbour, upload(signed_in, harbour, "xero_old_2026-11.csv"))
-    pack = standard_pack(practice, harbour, now=IN_DECEMBER)
-    with practice_context(practice.pk):
-        PackItem.objects.filter(pack=pack, stage__in=PREPARATION_STAGES).update(
-            done_at=IN_DECEMBER, done_by=partner
-        )
-        refresh_progress(pack, now=IN_DECEMBER)
-        pack.refresh_from_db()
-        pack.client  # noqa: B018  (read inside the practice: row-level security hides it outside)
-    assert pack.prepare_done_at is not None and pack.review_done_at is None
-    return pack
 
 
 def review_page(http, pack) -> str:

@@ -1,0 +1,34 @@
+"""Harbour Demo Ltd's trial balances (tests/reporting/files) through the import views."""
+
+import datetime
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+FILES = Path(__file__).parent / "files"
+NOVEMBER = datetime.date(2026, 11, 1)
+IN_DECEMBER = datetime.datetime(2026, 12, 7, 9, 30, tzinfo=datetime.UTC)
+
+
+def upload(client, harbour, name, period="2026-11", content=None):
+    data = content if content is not None else (FILES / name).read_bytes()
+    return client.post(
+        reverse("reporting:import", args=[harbour.code]),
+        {"period": period, "file": SimpleUploadedFile(name, data)},
+    )
+
+
+def save(client, harbour, response, period="2026-11"):
+    """Press "Save" on the preview ``response``."""
+    context = response.context
+    return client.post(
+        reverse("reporting:import", args=[harbour.code]),
+        {
+            "step": "save",
+            "data": context["data"],
+            "filename": context["filename"],
+            "period": period,
+            "columns": context["columns_json"],
+        },
+    )
