@@ -77,3 +77,30 @@ class ReviewPointFactory(TenantFactory):
         "tests.factories.tasks.PackFactory", practice=factory.SelfAttribute("..practice")
     )
     text = factory.Sequence(lambda n: f"Review point {n}")
+
+
+class ReportingSettingsFactory(TenantFactory):
+    class Meta:
+        model = "reporting.ReportingSettings"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+
+
+class VarianceCommentFactory(TenantFactory):
+    class Meta:
+        model = "reporting.VarianceComment"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    period = NOVEMBER
+    line = "turnover"
+    against = factory.Sequence(lambda n: f"on last month {n}")
+    text = "A one-off order."
+
+
+class ManagementCommentaryFactory(TenantFactory):
+    class Meta:
+        model = "reporting.ManagementCommentary"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    period = NOVEMBER
+    text = "A strong month."
