@@ -24,7 +24,17 @@ class AnswerRefused(Exception):
     """Nothing saved; ``str()`` says why."""
 
 
+class NobodyToAsk(Exception):
+    """The client has no contact with portal access: nobody would see the query."""
+
+
 def ask(client: Client, pack, question: str, user) -> ClientQuery:
+    contacts = portal_contacts_of([client.pk]).get(client.pk, [])
+    if not contacts:
+        raise NobodyToAsk(
+            f"{client.name} has no contact with portal access to answer it: give one access "
+            "on the Contacts tab first."
+        )
     with transaction.atomic():
         query = ClientQuery.objects.create(
             client=client, pack=pack, question=question, asked_by=user
@@ -43,10 +53,17 @@ def ask(client: Client, pack, question: str, user) -> ClientQuery:
                     query=query,
                     queued_by=user,
                 )
-                for contact in portal_contacts_of([client.pk]).get(client.pk, [])
+                for contact in contacts
             ]
         )
     return query
+
+
+def withdraw(query: ClientQuery) -> None:
+    """The practice no longer needs the answer: the query leaves the client's portal."""
+    ClientQuery.objects.filter(pk=query.pk, state=ClientQuery.State.OPEN).update(
+        state=ClientQuery.State.WITHDRAWN
+    )
 
 
 def answer(query: ClientQuery, contact, text: str, files) -> ClientQuery:

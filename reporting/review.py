@@ -34,11 +34,11 @@ def reviewer_refusal(pack: Pack, user) -> str | None:
     return tick_refusal(item, user)
 
 
-def _event(pack: Pack, user, detail: str) -> None:
+def _event(pack: Pack, user, detail: str, action: str = PackEvent.Action.NOTE) -> None:
     PackEvent.objects.create(
         pack=pack,
         actor=user,
-        action=PackEvent.Action.NOTE,
+        action=action,
         stage=Stage.REVIEW,
         detail=detail[:500],
         created_at=clock.now(),
@@ -66,10 +66,25 @@ def _not_ready(pack: Pack) -> None:
         raise ReviewRefused(" ".join(blockers))
 
 
-def raise_point(pack: Pack, user, text: str, line: str = "") -> ReviewPoint:
+def _as_reviewer(pack: Pack, user) -> None:
     refusal = reviewer_refusal(pack, user)
     if refusal:
         raise ReviewRefused(refusal)
+
+
+def _still_open(pack: Pack) -> None:
+    if pack.review_done_at is not None:
+        raise ReviewRefused("The review is signed off: untick the review stage to reopen it.")
+
+
+def _locked(point: ReviewPoint) -> ReviewPoint:
+    """The point, locked for the step and read afresh (another tab may have moved it)."""
+    return ReviewPoint.objects.select_for_update().select_related("pack__client").get(pk=point.pk)
+
+
+def raise_point(pack: Pack, user, text: str, line: str = "") -> ReviewPoint:
+    _as_reviewer(pack, user)
+    _still_open(pack)
     _not_ready(pack)
     with transaction.atomic():
         point = ReviewPoint.objects.create(pack=pack, line=line, text=text, raised_by=user)
@@ -85,9 +100,14 @@ def raise_point(pack: Pack, user, text: str, line: str = "") -> ReviewPoint:
 
 
 def answer(point: ReviewPoint, user, response: str) -> ReviewPoint:
-    if point.state == State.CLEARED:
-        raise ReviewRefused("The point is cleared already.")
+    """The preparer's (or a colleague's) answer; not the reviewer's own: the one who raised a
+    point does not answer it."""
+    if point.raised_by_id == user.pk:
+        raise ReviewRefused("You raised this point: the preparer answers it.")
     with transaction.atomic():
+        point = _locked(point)
+        if point.state == State.CLEARED:
+            raise ReviewRefused("The point is cleared already.")
         point.response, point.state = response, State.ANSWERED
         point.responded_by, point.responded_at = user, clock.now()
         point.save(update_fields=["response", "state", "responded_by", "responded_at"])
@@ -102,26 +122,33 @@ def answer(point: ReviewPoint, user, response: str) -> ReviewPoint:
 
 
 def clear(point: ReviewPoint, user) -> ReviewPoint:
-    refusal = reviewer_refusal(point.pack, user)
-    if refusal:
-        raise ReviewRefused(refusal)
-    if point.state == State.CLEARED:
-        return point
+    """Clear the point; a query still waiting in the client's portal is withdrawn with it."""
+    _as_reviewer(point.pack, user)
     with transaction.atomic():
+        point = _locked(point)
+        if point.state == State.CLEARED:
+            return point
         point.state, point.cleared_by, point.cleared_at = State.CLEARED, user, clock.now()
         point.save(update_fields=["state", "cleared_by", "cleared_at"])
+        if point.client_query_id:
+            queries.withdraw(point.client_query)
         _event(point.pack, user, f"Review point cleared: {point.text}")
     return point
 
 
 def ask_client(point: ReviewPoint, user, question: str) -> ReviewPoint:
     """Put the point to the client's contacts as a query in the portal (emailed to them)."""
-    if point.client_query_id:
-        raise ReviewRefused("The point was put to the client already.")
-    if point.state == State.CLEARED:
-        raise ReviewRefused("The point is cleared already.")
+    _as_reviewer(point.pack, user)
     with transaction.atomic():
-        query = queries.ask(point.pack.client, point.pack, question, user)
+        point = _locked(point)
+        if point.client_query_id:
+            raise ReviewRefused("The point was put to the client already.")
+        if point.state == State.CLEARED:
+            raise ReviewRefused("The point is cleared already.")
+        try:
+            query = queries.ask(point.pack.client, point.pack, question, user)
+        except queries.NobodyToAsk as nobody:
+            raise ReviewRefused(str(nobody)) from None
         point.client_query = query
         point.save(update_fields=["client_query"])
         _event(point.pack, user, f"Query to the client: {question}")
@@ -131,11 +158,13 @@ def ask_client(point: ReviewPoint, user, question: str) -> ReviewPoint:
 def on_query_answered(query, **kwargs) -> None:
     """The client answered in the portal: the answer comes back to the point, as the
     preparer's answer would, and the preparer hears of it."""
-    for point in ReviewPoint.objects.filter(client_query=query).select_related("pack__client"):
-        names = ", ".join(d.original_name for d in query.documents.all())
-        response = f"The client answered: {query.answer}" + (f" (files: {names})" if names else "")
-        point.response, point.state, point.responded_at = response, State.ANSWERED, clock.now()
-        point.save(update_fields=["response", "state", "responded_at"])
+    names = ", ".join(d.original_name for d in query.documents.all())
+    response = f"The client answered: {query.answer}" + (f" (files: {names})" if names else "")
+    points = ReviewPoint.objects.filter(client_query=query).exclude(state=State.CLEARED)
+    for point in points.select_for_update().select_related("pack__client"):
+        point.response, point.state = response, State.ANSWERED
+        point.responded_by, point.responded_at = None, clock.now()
+        point.save(update_fields=["response", "state", "responded_by", "responded_at"])
         _event(point.pack, None, f"The client answered the query: {query.answer}")
         _notify(
             point.pack.preparer_id,
@@ -154,16 +183,19 @@ def on_query_answered(query, **kwargs) -> None:
 
 def sign_off(pack: Pack, user) -> int:
     """Sign the review off: refused while a point is not cleared; ticks the review stage."""
-    refusal = reviewer_refusal(pack, user)
-    if refusal:
-        raise ReviewRefused(refusal)
+    _as_reviewer(pack, user)
     _not_ready(pack)
-    left = ReviewPoint.objects.filter(pack=pack).exclude(state=State.CLEARED).count()
-    if left:
-        raise ReviewRefused(
-            f"{left} review point{'s are' if left != 1 else ' is'} not cleared: clear "
-            f"{'them' if left != 1 else 'it'} before signing off."
-        )
     with transaction.atomic():
-        _event(pack, user, "Review signed off")
+        # The pack's lock: a point raised meanwhile is counted, a second sign-off waits.
+        pack = Pack.objects.select_for_update().select_related("client").get(pk=pack.pk)
+        _still_open(pack)
+        left = ReviewPoint.objects.filter(pack=pack).exclude(state=State.CLEARED).count()
+        if left:
+            raise ReviewRefused(
+                f"{left} review point{'s are' if left != 1 else ' is'} not cleared: clear "
+                f"{'them' if left != 1 else 'it'} before signing off."
+            )
+        # Recorded as the reviewer's tick of the review stage: the segregation rule then keeps
+        # them off the pack's preparation items, as a tick by hand would.
+        _event(pack, user, "Review signed off", action=PackEvent.Action.TICKED)
         return auto_tick_stage(pack, Stage.REVIEW, reason=f"Review signed off by {user.full_name}")

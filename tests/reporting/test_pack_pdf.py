@@ -211,14 +211,14 @@ def test_an_unmapped_account_with_a_balance_stops_the_pack(signed_in, practice, 
 
 
 def test_open_queries_are_printed(
-    signed_in, practice, imported, manager, partner, django_capture_on_commit_callbacks
+    signed_in, practice, imported, prepared, manager, django_capture_on_commit_callbacks
 ):
     from reporting import review
+    from tests.portal.helpers import portal_contact
 
-    pack = standard_pack(practice, imported, now=IN_DECEMBER)
+    portal_contact(practice, [imported])
     with practice_context(practice.pk):
-        point = ReviewPoint.objects.create(pack=pack, text="Lease?", raised_by=manager)
-        pack.client  # noqa: B018
+        point = ReviewPoint.objects.create(pack=prepared, text="Lease?", raised_by=manager)
         review.ask_client(point, manager, "Please send the new lease for the unit.")
     render(signed_in, imported, django_capture_on_commit_callbacks)
     with practice_context(practice.pk):

@@ -5,6 +5,7 @@ then ticks the review stage. Every step is in the pack's history."""
 
 import html
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -130,6 +131,7 @@ def test_a_point_put_to_the_client_comes_back_with_her_answer(
 def test_another_clients_contact_cannot_see_the_query(practice, prepared, manager):
     from tests.factories.clients import ClientFactory
 
+    portal_contact(practice, [prepared.client])
     as_manager = client_of(manager)
     as_manager.post(
         reverse("reporting:raise_point", args=[prepared.code]), {"text": "Where is the lease?"}
@@ -141,3 +143,38 @@ def test_another_clients_contact_cannot_see_the_query(practice, prepared, manage
         query = ClientQuery.objects.get()
         stranger = portal_contact(practice, [ClientFactory(practice=practice, name="Other Ltd")])
     assert client_of(stranger.user).get(query.get_portal_url()).status_code == 404
+
+
+def test_the_review_steps_hold_their_rules(signed_in, practice, prepared, manager, partner):
+    from reporting import review
+    from tasks.services import ticked_stages
+
+    with practice_context(practice.pk):
+        point = review.raise_point(prepared, manager, "Where is the lease?")
+        # The one who raised it does not answer it.
+        with pytest.raises(review.ReviewRefused, match="the preparer answers it"):
+            review.answer(point, manager, "Here.")
+        # Nobody could answer a query: the client has no contact with portal access.
+        with pytest.raises(review.ReviewRefused, match="has no contact with portal access"):
+            review.ask_client(point, manager, "The lease?")
+        # The preparer may not put it to the client: that is the reviewer's step.
+        with pytest.raises(review.ReviewRefused, match="cannot review it"):
+            review.ask_client(point, partner, "The lease?")
+    account = portal_contact(practice, [prepared.client])
+    with practice_context(practice.pk):
+        review.ask_client(point, manager, "The lease?")
+        review.clear(point, manager)
+        query = ClientQuery.objects.get()
+        assert query.state == "withdrawn"  # out of the client's portal with its point
+    # Her old link shows nothing to answer; a cleared point is not reopened.
+    assert client_of(account.user).get(query.get_portal_url()).status_code == 404
+    with practice_context(practice.pk):
+        query.state, query.answer = "answered", "Sent it."
+        review.on_query_answered(query)
+        assert ReviewPoint.objects.get().state == State.CLEARED
+        review.sign_off(prepared, manager)
+        prepared.refresh_from_db()
+        # The sign-off counts as the manager's review tick: no preparation items for her now.
+        assert Stage.REVIEW in ticked_stages(prepared, manager)
+        with pytest.raises(review.ReviewRefused, match="signed off"):
+            review.raise_point(prepared, manager, "One more thing.")
