@@ -36,9 +36,10 @@ def request(client: Client, period: datetime.date, user) -> AccountsRender:
         )
     with transaction.atomic():
         list(Client.objects.select_for_update().filter(pk=client.pk).values_list("pk"))
-        latest = AccountsRender.objects.filter(client=client, period=period).aggregate(
-            latest=Max("version")
-        )["latest"]
+        versions = AccountsRender.objects.filter(client=client, period=period)
+        if versions.filter(state=State.RENDERING).exists():
+            raise RenderRefused("A version is rendering already: wait for it, then render again.")
+        latest = versions.aggregate(latest=Max("version"))["latest"]
         render = AccountsRender.objects.create(
             client=client,
             period=period,
@@ -50,11 +51,20 @@ def request(client: Client, period: datetime.date, user) -> AccountsRender:
     return render
 
 
-def approve(render: AccountsRender, user) -> AccountsRender:
-    """The reviewer's approval of this version (and of no other of the month)."""
+def approve(render: AccountsRender, user, refusal: str | None = None) -> AccountsRender:
+    """The reviewer's approval of this version (and of no other of the month). ``refusal``:
+    why ``user`` may not (the review rule of the month's pack)."""
+    if refusal:
+        raise RenderRefused(refusal)
     if render.state != State.READY:
         raise RenderRefused("Only a rendered version can be approved.")
+    current = current_trial_balance(render.client, render.period)
+    if current is None or current.pk != render.trial_balance_id:
+        raise RenderRefused(
+            "The trial balance was imported again after this version: render it again."
+        )
     with transaction.atomic():
+        list(Client.objects.select_for_update().filter(pk=render.client_id).values_list("pk"))
         AccountsRender.objects.filter(client_id=render.client_id, period=render.period).exclude(
             pk=render.pk
         ).update(approved_by=None, approved_at=None)

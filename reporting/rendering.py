@@ -30,32 +30,38 @@ def render_and_file(render_pk: int) -> AccountsRender | None:
         pdf, pages = render_pack_pdf(render.client, render.period, render.version)
     except Exception as error:  # a render must never stay "rendering"
         logger.exception("accounts pack %s did not render", render.pk)
-        AccountsRender.objects.filter(pk=render.pk, state=State.RENDERING).update(
-            state=State.FAILED,
-            error=f"The pack could not be rendered: {error}"[:300],
-            finished_at=clock.now(),
-        )
+        _failed(render, f"The pack could not be rendered: {error}")
         return None
     name = f"Management accounts {render.client.name} {render.period:%Y-%m} v{render.version}.pdf"
-    with transaction.atomic():
-        locked = AccountsRender.objects.select_for_update().get(pk=render.pk)
-        if locked.state != State.RENDERING:
-            return None
-        document = store_generated_pdf(
-            render.client,
-            name,
-            pdf,
-            doc_type=DocType.MANAGEMENT_ACCOUNTS,
-            period=render.period,
-            user=locked.requested_by,
-        )
-        locked.document = document
-        locked.pages = pages
-        locked.state = State.READY
-        locked.finished_at = clock.now()
-        locked.save(update_fields=["document", "pages", "state", "finished_at"])
+    try:
+        with transaction.atomic():
+            locked = AccountsRender.objects.select_for_update().get(pk=render.pk)
+            if locked.state != State.RENDERING:
+                return None
+            locked.document = store_generated_pdf(
+                render.client,
+                name,
+                pdf,
+                doc_type=DocType.MANAGEMENT_ACCOUNTS,
+                period=render.period,
+                user=locked.requested_by,
+            )
+            locked.pages = pages
+            locked.state = State.READY
+            locked.finished_at = clock.now()
+            locked.save(update_fields=["document", "pages", "state", "finished_at"])
+    except Exception as error:  # the store refused it, or lost it: never stay "rendering"
+        logger.exception("accounts pack %s was not filed", render.pk)
+        _failed(render, f"The pack could not be filed: {error}")
+        return None
     _tick_rendered(locked)
     return locked
+
+
+def _failed(render: AccountsRender, why: str) -> None:
+    AccountsRender.objects.filter(pk=render.pk, state=State.RENDERING).update(
+        state=State.FAILED, error=why[:300], finished_at=clock.now()
+    )
 
 
 def _tick_rendered(render: AccountsRender) -> None:

@@ -12,6 +12,8 @@ from clients.access import access_client
 from cycle.periods import parse_month
 from reporting import pack_versions
 from reporting.models import AccountsRender
+from reporting.review import reviewer_refusal
+from tasks.models import Pack
 
 
 def _accounts_url(client, period) -> str:
@@ -39,13 +41,16 @@ def render_pack(request: HttpRequest, code) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, code) -> HttpResponse:
     render = get_object_or_404(AccountsRender.objects.select_related("client"), code=code)
-    if not request.user.can_review:
-        messages.error(request, "Only a reviewer can approve the pack.")
+    pack = Pack.objects.filter(client=render.client, period=render.period).first()
+    # Approving is the reviewer's act: the review rule of the month's pack decides who may.
+    if pack is not None:
+        refusal = reviewer_refusal(pack, request.user)
     else:
-        try:
-            pack_versions.approve(render, request.user)
-        except pack_versions.RenderRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, f"Version {render.version} approved for delivery.")
+        refusal = None if request.user.can_review else "Only a partner or manager can approve."
+    try:
+        pack_versions.approve(render, request.user, refusal)
+    except pack_versions.RenderRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Version {render.version} approved for delivery.")
     return redirect(_accounts_url(render.client, render.period) + "#pack-versions")

@@ -85,9 +85,16 @@ def test_the_pack_renders_files_and_ticks(
 
 
 def test_each_render_is_a_new_version_and_the_approved_one_is_delivered(
-    signed_in, practice, imported, staff, manager, django_capture_on_commit_callbacks
+    signed_in,
+    practice,
+    imported,
+    prepared,
+    staff,
+    manager,
+    partner,
+    django_capture_on_commit_callbacks,
 ):
-    pack = standard_pack(practice, imported, now=IN_DECEMBER)
+    pack = prepared  # the partner prepared it: the manager reviews and approves
     render(signed_in, imported, django_capture_on_commit_callbacks)
     render(signed_in, imported, django_capture_on_commit_callbacks)
     with practice_context(practice.pk):
@@ -100,6 +107,7 @@ def test_each_render_is_a_new_version_and_the_approved_one_is_delivered(
     assert ticked == [second.document]  # the newest, until one is approved
 
     client_of(staff).post(reverse("reporting:approve", args=[first.code]))
+    signed_in.post(reverse("reporting:approve", args=[first.code]))  # the preparer
     with practice_context(practice.pk):
         assert AccountsRender.objects.filter(approved_at__isnull=False).count() == 0
 
@@ -226,3 +234,22 @@ def test_open_queries_are_printed(
     download = signed_in.get(reverse("document_download", args=[document.code]))
     text = "\n".join(pdf_text(b"".join(download.streaming_content)))
     assert "Open queries" in text and "Please send the new lease for the unit." in text
+
+
+def test_one_render_at_a_time_and_no_approval_of_stale_figures(
+    signed_in, practice, imported, prepared, manager
+):
+    from reporting import pack_versions
+
+    with practice_context(practice.pk):
+        AccountsRender.objects.create(client=imported, period=NOVEMBER, version=1)
+    response = signed_in.post(
+        reverse("reporting:render", args=[imported.code]), {"period": "2026-11"}, follow=True
+    )
+    assert "A version is rendering already" in html.unescape(response.content.decode())
+    with practice_context(practice.pk):
+        stale = AccountsRender.objects.get()
+        AccountsRender.objects.filter(pk=stale.pk).update(state=State.READY)
+        stale.refresh_from_db()
+        with pytest.raises(pack_versions.RenderRefused, match="imported again after this"):
+            pack_versions.approve(stale, manager)  # made before the trial balance it shows
