@@ -50,15 +50,18 @@ def compliance_figures(client: Client, period: datetime.date, lines=None) -> lis
     mapping = mapping_for_lines(client, lines)
     earlier = [line for line in lines if line.trial_balance.period != period]
     before = {line.account_key: line.balance for line in earlier}
+    now = {line.account_key: line for line in lines if line.trial_balance.period == period}
+    # An account of last month's export that this month's leaves out is at nil now (a VAT
+    # control account paid down to nothing): its movement counts too.
+    gone = {line.account_key: line for line in earlier if line.account_key not in now}
     accounts = [
         compliance.Account(
             name=line.account_name,
-            line=mapping.get(line.account_key),
-            balance=line.balance,
-            before=before.get(line.account_key, Decimal("0.00") if earlier else None),
+            line=mapping.get(key),
+            balance=line.balance if key in now else Decimal("0.00"),
+            before=before.get(key, Decimal("0.00") if earlier else None),
         )
-        for line in lines
-        if line.trial_balance.period == period
+        for key, line in (now | gone).items()
     ]
     first = period == year_start(period, client.year_end_month)
     return [

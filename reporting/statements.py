@@ -95,14 +95,17 @@ def figures(shape: Shape, by_line: dict[str, Decimal], statement: str) -> dict[s
 def month_of(
     ytd: dict[str, Decimal] | None, ytd_before: dict[str, Decimal] | None, first_of_year: bool
 ) -> dict[str, Decimal] | None:
-    """A month's income statement from its year to date and the prior month's."""
+    """A month's income statement from its year to date and the prior month's. A line the
+    month's export leaves out (its accounts came back to nothing, and exports omit zero
+    balances) moved by minus the prior month's figure."""
     if ytd is None:
         return None
     if first_of_year:
         return dict(ytd)
     if ytd_before is None:
         return None
-    return {key: value - ytd_before.get(key, ZERO) for key, value in ytd.items()}
+    keys = ytd.keys() | ytd_before.keys()
+    return {key: ytd.get(key, ZERO) - ytd_before.get(key, ZERO) for key in keys}
 
 
 def variance(

@@ -12,6 +12,7 @@ from reporting.statements import (
     add_months,
     management_accounts,
     missing_months,
+    month_of,
     variance,
     year_start,
 )
@@ -151,3 +152,14 @@ def test_variance_in_amount_and_percent():
     assert variance(D("-50.00"), D("-100.00")) == (D("50.00"), D("50.0"))
     assert variance(D("5.00"), D("0.00")) == (D("5.00"), None)
     assert variance(None, D("1.00")) == (None, None)
+
+
+def test_a_line_the_months_export_leaves_out_moved_by_minus_last_months_figure():
+    # October's bank fees (350.00 to date) were refunded in November: November's export,
+    # like Xero's and Sage's, leaves the account out at nil.
+    assert month_of(
+        {"turnover": D("-80.00")}, {"turnover": D("-70.00"), "fees": D("350.00")}, False
+    ) == {
+        "turnover": D("-10.00"),
+        "fees": D("-350.00"),
+    }
