@@ -52,8 +52,8 @@ LINES = [  # (code prefix, name, Xero account type, natural sign: +1 debit, -1 c
 def make_client(practice, accounts: int):
     """A Sage client with ``accounts`` accounts over fourteen months, balanced each month."""
     from clients.models import Client
+    from cycle.periods import add_months
     from reporting.models import TrialBalance, TrialBalanceLine
-    from reporting.statements import add_months
 
     client = Client.objects.create(
         name=f"Bench Pack {accounts} Ltd",

@@ -52,7 +52,8 @@ def _check_year_start_month(year_start_month: int) -> None:
         raise ValueError(f"year_start_month must be 1 to 12, not {year_start_month!r}.")
 
 
-def _add_months(start: datetime.date, months: int) -> datetime.date:
+def add_months(start: datetime.date, months: int) -> datetime.date:
+    """The first of the month ``months`` after (or before) ``start``'s."""
     years, month_index = divmod(start.month - 1 + months, 12)
     return datetime.date(start.year + years, month_index + 1, 1)
 
@@ -70,17 +71,17 @@ def period_start(day: datetime.date, recurrence: str, year_start_month: int = 1)
     if months == 1:
         return day.replace(day=1)
     months_since_year_start = (day.month - year_start_month) % 12
-    return _add_months(day.replace(day=1), -(months_since_year_start % months))
+    return add_months(day.replace(day=1), -(months_since_year_start % months))
 
 
 def next_period(start: datetime.date, recurrence: str) -> datetime.date:
     _check_start(start)
-    return _add_months(start, _months_in(recurrence))
+    return add_months(start, _months_in(recurrence))
 
 
 def previous_period(start: datetime.date, recurrence: str) -> datetime.date:
     _check_start(start)
-    return _add_months(start, -_months_in(recurrence))
+    return add_months(start, -_months_in(recurrence))
 
 
 def period_end(start: datetime.date, recurrence: str) -> datetime.date:

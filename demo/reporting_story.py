@@ -23,9 +23,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from clients.choices import AccountingSystem
 from clients.models import Client
+from cycle.periods import add_months
 from reporting import commentary, imports, mapping
 from reporting.building import accounts_for
-from reporting.statements import add_months, year_start
+from reporting.statements import year_start
 from reporting.trial_balance import read_trial_balance
 
 PENNY = Decimal("0.01")

@@ -18,13 +18,14 @@ from django.utils.safestring import mark_safe
 
 from atlasos import clock
 from clients.models import Client
+from cycle.periods import add_months
 from documents.pdf import BASE_URL, html_to_pdf
 from reporting import charts, commentary, compliance
 from reporting.building import accounts_for, current_trial_balance
 from reporting.mapping import mapping_for_lines
 from reporting.models import Branding, ReviewPoint, TrialBalanceLine
 from reporting.shape import INCOME, UK_SMALL_COMPANY
-from reporting.statements import add_months, year_start
+from reporting.statements import year_start
 from tasks.extensions import period_facts
 
 TEMPLATE = "reporting/pack_pdf.html"

@@ -19,17 +19,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from cycle.periods import add_months
 from reporting.shape import BALANCE, INCOME, Shape
 
 ZERO = Decimal("0.00")
 ONE_DP = Decimal("0.1")
 
 Balances = dict[str, Decimal]  # account key -> debit minus credit
-
-
-def add_months(period: datetime.date, months: int) -> datetime.date:
-    month = period.month - 1 + months
-    return datetime.date(period.year + month // 12, month % 12 + 1, 1)
 
 
 def year_start(period: datetime.date, year_end_month: int | None) -> datetime.date:

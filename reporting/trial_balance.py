@@ -87,7 +87,9 @@ class ColumnMap:
 
     @classmethod
     def from_dict(cls, data: dict) -> ColumnMap:
-        return cls(**{k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__})
+        if not isinstance(data, dict):
+            return cls()
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)

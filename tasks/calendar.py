@@ -69,11 +69,6 @@ def month_end(first: datetime.date) -> datetime.date:
     return (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
 
 
-def add_months(first: datetime.date, months: int) -> datetime.date:
-    index = first.year * 12 + first.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 def month_range() -> tuple[datetime.date, datetime.date]:
     """The first and the last month the calendar shows: the months of the dates anyone may type
     (``atlasos.form_fields.date_bounds``), so every month around them is a real date too."""

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from atlasos import clock
 from atlasos.accounts.decorators import staff_required
 from clients.access import access_bank_account
+from cycle.periods import last_completed_period
 from reconciliation import expected
 from reconciliation.access import access_reconciliation
 from reconciliation.forms import (
@@ -37,9 +38,8 @@ MATCHES_SHOWN = 100
 
 
 def default_period(practice) -> datetime.date:
-    """Last month: the month a practice reconciles in the first weeks of this one."""
-    today = clock.local_date(practice.timezone)
-    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    """Last month: the month a practice works on in the first weeks of this one."""
+    return last_completed_period(clock.local_date(practice.timezone), "monthly")
 
 
 @staff_required

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from atlasos import clock
 from atlasos.accounts.decorators import staff_required
 from clients.access import access_client
-from cycle.periods import parse_month
+from cycle.periods import last_completed_period, parse_month
 from reporting import commentary
 from reporting.building import accounts_for
 from reporting.charts import trend_charts
@@ -20,9 +20,8 @@ from reporting.models import AccountsRender, TrialBalance
 
 
 def default_period(practice) -> datetime.date:
-    """Last month: the month a practice prepares in the first weeks of this one."""
-    today = clock.local_date(practice.timezone)
-    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    """Last month: the month a practice works on in the first weeks of this one."""
+    return last_completed_period(clock.local_date(practice.timezone), "monthly")
 
 
 def accounts_context(request, client, period, form=None) -> dict:

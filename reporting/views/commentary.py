@@ -59,6 +59,10 @@ def management_commentary(request: HttpRequest, code) -> HttpResponse:
 def reporting_settings(request: HttpRequest, code) -> HttpResponse:
     client = access_client(request, code)
     form = ReportingSettingsForm(request.POST or None, instance=commentary.settings_for(client))
+    if request.method == "POST" and not request.user.can_review:
+        # What is material decides what the preparer must explain: a reviewer's choice.
+        messages.error(request, "Only a partner or manager can change the reporting settings.")
+        return redirect("reporting:settings", code=client.code)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Reporting settings for {client.name} saved.")

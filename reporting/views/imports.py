@@ -112,9 +112,10 @@ def _choose_columns(request, context, data, filename, problem, column_form) -> H
 
 def _columns_from_json(text: str) -> ColumnMap | None:
     try:
-        return ColumnMap.from_dict(json.loads(text))
-    except (ValueError, TypeError):
+        data = json.loads(text)
+    except ValueError:
         return None
+    return ColumnMap.from_dict(data) if isinstance(data, dict) else None
 
 
 def _fallback(request):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from atlasos.accounts.decorators import staff_required
+from atlasos.redirects import local_url
 from clients.access import access_client
 from reporting import mapping
 from reporting.forms import BulkMapForm
@@ -38,8 +39,7 @@ def account_mapping(request: HttpRequest, code) -> HttpResponse:
             changed = mapping.choose(client, choices, request.user)
             messages.success(request, f"{changed} account{'s' if changed != 1 else ''} mapped.")
             url = reverse("reporting:mapping", args=[client.code])
-            back = request.POST.get("next", "")
-            return redirect(back if back.startswith("/") and not back.startswith("//") else url)
+            return redirect(local_url(request, request.POST.get("next", ""), url))
         if action in ("one", "suggestions"):
             messages.error(request, "Nothing to map: choose a report line.")
     unmapped = [row for row in rows if row.line is None]

@@ -22,6 +22,7 @@ from atlasos.accounts.decorators import staff_required
 from atlasos.htmx import is_fragment_request
 from atlasos.redirects import local_url
 from cycle.clock import Clock
+from cycle.periods import add_months
 from cycle.stages import STAGES, Stage
 from cycle.status import Status
 from tasks import services
@@ -31,7 +32,6 @@ from tasks.calendar import (
     ENTRY_STATES,
     DayList,
     StageEntries,
-    add_months,
     grid_range,
     month_counts,
     month_end,

@@ -8,7 +8,13 @@ import html
 from django.urls import reverse
 
 from atlasos.tenancy.context import practice_context
-from reporting.models import AccountMapping, TrialBalance, TrialBalanceColumns, TrialBalanceLine
+from reporting.models import (
+    AccountMapping,
+    ReportingSettings,
+    TrialBalance,
+    TrialBalanceColumns,
+    TrialBalanceLine,
+)
 from tests.helpers import standard_pack
 from tests.reporting.helpers import FILES, IN_DECEMBER, NOVEMBER, save, upload  # noqa: F401
 
@@ -183,3 +189,44 @@ def test_the_pack_prepare_stage_shows_the_trial_balance(signed_in, practice, har
     text = html.unescape(signed_in.get(pack.get_absolute_url()).content.decode())
     assert "Trial balance for November 2026: " in text
     assert "1 account with a balance is not mapped" in text
+
+
+def test_tampered_hidden_fields_get_a_message_not_an_error(signed_in, practice, harbour):
+    url = reverse("reporting:import", args=[harbour.code])
+    data = base64.b64encode((FILES / "sage50_2026-11.csv").read_bytes()).decode()
+    for columns in ("[]", "5", "{not json", '{"balance": 3}'):
+        response = signed_in.post(
+            url,
+            {
+                "step": "save",
+                "data": data,
+                "filename": "tb.csv",
+                "period": "2026-11",
+                "columns": columns,
+            },
+        )
+        assert response.status_code in (200, 302, 400), columns
+    response = signed_in.post(
+        url, {"step": "save", "data": "@@@", "period": "2026-11"}, follow=True
+    )
+    assert "The file was lost on the way: upload it again." in html.unescape(
+        response.content.decode()
+    )
+
+
+def test_only_a_reviewer_changes_what_is_material(signed_in, practice, harbour, staff):
+    from tests.helpers import signed_in as client_of
+
+    url = reverse("reporting:settings", args=[harbour.code])
+    client_of(staff).post(url, {"materiality_amount": "999999", "materiality_percent": "99"})
+    with practice_context(practice.pk):
+        assert not ReportingSettings.objects.exists()
+
+
+def test_the_mapping_page_never_sends_you_off_site(signed_in, practice, harbour):
+    save(signed_in, harbour, upload(signed_in, harbour, "quickbooks_2026-11.csv"))
+    url = reverse("reporting:mapping", args=[harbour.code])
+    response = signed_in.post(
+        url, {"action": "one", "account": "1000", "line": "cash", "next": "/\\evil.example.com/"}
+    )
+    assert response["Location"] == url
