@@ -32,10 +32,10 @@ def _nice_step(span: float, ticks: int = 4) -> float:
 
 
 def _label(value: float) -> str:
-    if abs(value) >= 1_000_000:
-        return f"{value / 1_000_000:,.1f}m"
-    if abs(value) >= 1_000:
-        return f"{value / 1_000:,.0f}k"
+    """2,500 → "2.5k", 10,000 → "10k", -1,500 → "-1.5k", 1,200,000 → "1.2m"."""
+    for size, unit in ((1_000_000, "m"), (1_000, "k")):
+        if abs(value) >= size:
+            return f"{value / size:,.1f}".removesuffix(".0") + unit
     return f"{value:,.0f}"
 
 
@@ -44,7 +44,7 @@ def line_chart(title: str, labels: list[str], series: list[Series]) -> str:
     low, high = min([0.0, *numbers]), max([0.0, *numbers])
     step = _nice_step(high - low)
     bottom = step * (low // step) if low < 0 else 0.0
-    top = step * -(-high // step) if high > 0 else step
+    top = step * -(-high // step) if high > 0 else 0.0  # all below nought: the axis ends at 0
     if top == bottom:
         top = bottom + step
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM

@@ -13,6 +13,7 @@ from atlasos.redirects import local_url
 from clients.access import access_client
 from reporting import mapping
 from reporting.forms import BulkMapForm
+from reporting.models import LINE_CHOICES
 from reporting.shape import UK_SMALL_COMPANY
 
 
@@ -28,8 +29,8 @@ def account_mapping(request: HttpRequest, code) -> HttpResponse:
         if action == "suggestions":
             choices = {r.key: r.guess for r in rows if r.line is None and r.guess}
         elif action == "one":
-            key = request.POST.get("account", "")
-            choices = {key: request.POST.get("line", "")} if key in known else {}
+            key, line = request.POST.get("account", ""), request.POST.get("line", "")
+            choices = {key: line} if key in known and line in dict(LINE_CHOICES) else {}
         else:
             picked = [key for key in request.POST.getlist("pick") if key in known]
             if not picked:

@@ -230,3 +230,13 @@ def test_the_mapping_page_never_sends_you_off_site(signed_in, practice, harbour)
         url, {"action": "one", "account": "1000", "line": "cash", "next": "/\\evil.example.com/"}
     )
     assert response["Location"] == url
+
+
+def test_mapping_one_account_to_no_line_or_a_subtotal_says_so(signed_in, practice, harbour):
+    save(signed_in, harbour, upload(signed_in, harbour, "quickbooks_2026-11.csv"))
+    url = reverse("reporting:mapping", args=[harbour.code])
+    for line in ("", "gross_profit", "nonsense"):
+        response = signed_in.post(url, {"action": "one", "account": "1000", "line": line})
+        assert "Nothing to map: choose a report line." in html.unescape(response.content.decode())
+    with practice_context(practice.pk):
+        assert not AccountMapping.objects.exists()
