@@ -1,7 +1,7 @@
 """A client's management accounts for a month, from the database: the current trial balances
 of the month and the thirteen before it (the comparatives need the prior month, last year's
-same month and the months before each; the trend charts a year of months), in one query,
-mapped and computed by the pure ``statements``."""
+same month and the months before each; the trend charts a year of months), in one query, and
+the budget of the financial year in another, mapped and computed by the pure ``statements``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from clients.models import Client
+from reporting.budgets import budget_by_month
 from reporting.mapping import mapping_for_lines
 from reporting.models import TrialBalance, TrialBalanceLine
 from reporting.shape import BALANCE, INCOME, UK_SMALL_COMPANY
@@ -85,8 +86,10 @@ def accounts_for(client: Client, period: datetime.date) -> ManagementAccounts | 
     by_month, mapping = _balances(client, period)
     if period not in by_month:
         return None
+    start = year_start(period, client.year_end_month)
+    budgets = budget_by_month(client, [add_months(start, n) for n in range(12)])
     accounts = management_accounts(
-        UK_SMALL_COMPANY, period, client.year_end_month, by_month, mapping
+        UK_SMALL_COMPANY, period, client.year_end_month, by_month, mapping, budgets
     )
     accounts.trend = trend(client, period, by_month, mapping)
     return accounts

@@ -1,6 +1,7 @@
 """What the preparer writes about the month: a comment on each material variance (a line that
-moved by at least the client's amount and percentage against last month or last year), and the
-management commentary where the client's packs carry one. Review cannot start without them."""
+moved by at least the client's amount and percentage against last month, last year or the
+budget), and the management commentary where the client's packs carry one. Review cannot start
+without them."""
 
 from __future__ import annotations
 
@@ -38,10 +39,10 @@ def material_variances(
     accounts: ManagementAccounts, rules: ReportingSettings, comments: dict | None = None
 ) -> list[Variance]:
     """The month's lines that moved by at least the client's amount and percentage against
-    last month or last year (the year to date's variance is read, not commented)."""
+    last month, last year or the budget (the year to date's variance is read, not commented)."""
     comments = comments or {}
     found = []
-    for statement in (accounts.income, accounts.balance_sheet):
+    for statement in accounts.statements:
         for row in statement.rows:
             for index, (amount, percent) in enumerate(row.variances):
                 label = statement.variance_columns[index].lower()
@@ -51,13 +52,13 @@ def material_variances(
                     continue
                 if percent is not None and abs(percent) < rules.materiality_percent:
                     continue
-                compared = row.values[index + 1]
+                current, compared = (row.values[i] for i in statement.variance_pairs[index])
                 found.append(
                     Variance(
                         row.key,
                         f"{row.label} ({statement.title.lower()})",
                         label,
-                        row.values[0],
+                        current,
                         compared,
                         amount,
                         percent,

@@ -46,6 +46,33 @@ class TrialBalanceUploadForm(forms.Form):
         return upload
 
 
+class FiguresFileForm(forms.Form):
+    """A spreadsheet of figures beside the trial balance (a budget, a VAT return, a payroll
+    summary): at most ``MAX_BYTES``, read by the view."""
+
+    file = forms.FileField()
+    what = "file"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size // 1024} KB: a {self.what} export is at most "
+                f"{MAX_BYTES // 1024 // 1024} MB. Is this the right file?"
+            )
+        return upload
+
+
+class BudgetUploadForm(FiguresFileForm):
+    what = "budget"
+    file = forms.FileField(
+        label="Budget",
+        help_text="A CSV or Excel (.xlsx) budget: one row per account or report line and one "
+        "column per month (Xero's and QuickBooks' budget exports), or account, month and amount "
+        "columns. Income and costs as positive figures.",
+    )
+
+
 class ColumnMapForm(forms.Form):
     """The columns of a spreadsheet no known layout fits, by their header text."""
 

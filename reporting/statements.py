@@ -132,6 +132,7 @@ class Statement:
     columns: tuple[str, ...]
     variance_columns: tuple[str, ...]
     rows: list[Row]
+    variance_pairs: tuple[tuple[int, int], ...] = ()  # (column, compared with column)
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
@@ -163,7 +164,11 @@ def build_statement(
         variances = tuple(variance(values[a], values[b]) for _, a, b in variance_pairs)
         rows.append(Row(line.key, line.label, line.is_subtotal, values, variances))
     return Statement(
-        title, tuple(label for label, _ in columns), tuple(v[0] for v in variance_pairs), rows
+        title,
+        tuple(label for label, _ in columns),
+        tuple(v[0] for v in variance_pairs),
+        rows,
+        tuple((a, b) for _, a, b in variance_pairs),
     )
 
 
@@ -270,6 +275,75 @@ class ManagementAccounts:
     missing: list[datetime.date] = field(default_factory=list)
     unmapped: Balances = field(default_factory=dict)
     trend: list = field(default_factory=list)  # filled by reporting.building
+    budget_income: Statement | None = None
+    budget_balance: Statement | None = None
+
+    @property
+    def statements(self) -> list[Statement]:
+        found = [self.income, self.balance_sheet, self.budget_income, self.budget_balance]
+        return [s for s in found if s is not None]
+
+
+Budgets = dict[datetime.date, dict[str, Decimal]]  # month -> line -> figure, natural sign
+
+
+def budget_balances(shape: Shape, figures_: dict[str, Decimal]) -> dict[str, Decimal]:
+    """A budget's figures (written the natural way: income and costs positive) as the
+    debit-positive balances ``figures`` reads."""
+    return {key: shape.by_key[key].sign * amount for key, amount in figures_.items()}
+
+
+def against_budget(
+    shape: Shape,
+    period: datetime.date,
+    start: datetime.date,
+    month_actual: dict[str, Decimal] | None,
+    ytd_actual: dict[str, Decimal] | None,
+    budgets: Budgets,
+) -> tuple[Statement | None, Statement | None]:
+    """The income statement beside the month's budget and the year to date's (blank when a
+    month of the year has no budget), and the balance sheet beside the month end's budget where
+    the budget has balance sheet lines. (None, None) when the month has no budget."""
+    month = budgets.get(period)
+    if not month:
+        return None, None
+    income_lines = {line.key for line in shape.statement(INCOME)}
+    months, cursor = [], start
+    while cursor <= period:
+        months.append(cursor)
+        cursor = add_months(cursor, 1)
+    ytd_budget: dict[str, Decimal] | None = None
+    if all(m in budgets for m in months):
+        ytd_budget = {}
+        for m in months:
+            for key, amount in budgets[m].items():
+                if key in income_lines:
+                    ytd_budget[key] = ytd_budget.get(key, ZERO) + amount
+    month_income = {k: v for k, v in month.items() if k in income_lines}
+    income = build_statement(
+        shape,
+        INCOME,
+        "Income statement against budget",
+        [
+            (f"{period:%b %Y}", month_actual),
+            (f"Budget {period:%b %Y}", budget_balances(shape, month_income)),
+            ("Year to date", ytd_actual),
+            ("Budget year to date", budget_balances(shape, ytd_budget) if ytd_budget else None),
+        ],
+        [("On budget", 0, 1), ("Year to date on budget", 2, 3)],
+    )
+    sheet_lines = {k: v for k, v in month.items() if k not in income_lines}
+    if not sheet_lines:
+        return income, None
+    sheet_budget = budget_balances(shape, {**(ytd_budget or {}), **sheet_lines})
+    balance = build_statement(
+        shape,
+        BALANCE,
+        "Balance sheet against budget",
+        [(f"{period:%b %Y}", ytd_actual), (f"Budget {period:%b %Y}", sheet_budget)],
+        [("On budget", 0, 1)],
+    )
+    return income, balance
 
 
 def management_accounts(
@@ -278,6 +352,7 @@ def management_accounts(
     year_end_month: int | None,
     trial_balances: dict[datetime.date, Balances],
     mapping: dict[str, str],
+    budgets: Budgets | None = None,
 ) -> ManagementAccounts:
     """The accounts for ``period`` from whichever of the trial balances they need are there:
     this month's (required), the prior month's, the month before that, and last year's same
@@ -332,4 +407,7 @@ def management_accounts(
     month_end = add_months(period, 1) - datetime.timedelta(days=1)
     days = (month_end - start).days + 1
     result.kpis = kpis(figures(shape, ytd(period), INCOME), sheet, days)
+    result.budget_income, result.budget_balance = against_budget(
+        shape, period, start, this_month, ytd(period), budgets or {}
+    )
     return result

@@ -3,6 +3,7 @@ from django.urls import path
 from reporting.views import (
     accounts,
     branding,
+    budget,
     commentary,
     imports,
     mapping,
@@ -24,6 +25,7 @@ urlpatterns = [
         imports.import_trial_balance,
         name="import",
     ),
+    path("clients/<client:code>/budget/import/", budget.import_budget, name="import_budget"),
     path("clients/<client:code>/account-mapping/", mapping.account_mapping, name="mapping"),
     path(
         "trial-balances/<trial_balance:code>/", trial_balances.trial_balance, name="trial_balance"

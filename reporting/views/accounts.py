@@ -12,10 +12,10 @@ from atlasos import clock
 from atlasos.accounts.decorators import staff_required
 from clients.access import access_client
 from cycle.periods import last_completed_period, parse_month
-from reporting import commentary
+from reporting import budgets, commentary
 from reporting.building import accounts_for
 from reporting.charts import trend_charts
-from reporting.forms import TrialBalanceUploadForm
+from reporting.forms import BudgetUploadForm, TrialBalanceUploadForm
 from reporting.models import AccountsRender, TrialBalance
 
 
@@ -53,6 +53,8 @@ def accounts_context(request, client, period, form=None) -> dict:
         "renders": renders,
         "rendering": any(r.state == AccountsRender.State.RENDERING for r in renders),
         "form": form or TrialBalanceUploadForm(initial={"period": f"{period:%Y-%m}"}),
+        "budget_form": BudgetUploadForm(),
+        "budget_import": budgets.latest_import(client),
     }
 
 

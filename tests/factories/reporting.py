@@ -104,3 +104,49 @@ class ManagementCommentaryFactory(TenantFactory):
     client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
     period = NOVEMBER
     text = "A strong month."
+
+
+class BudgetImportFactory(TenantFactory):
+    class Meta:
+        model = "reporting.BudgetImport"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    filename = "Budget.csv"
+    first_month = NOVEMBER
+    last_month = NOVEMBER
+    figure_count = 1
+
+
+class BudgetFigureFactory(TenantFactory):
+    class Meta:
+        model = "reporting.BudgetFigure"
+
+    source = factory.SubFactory(BudgetImportFactory, practice=factory.SelfAttribute("..practice"))
+    client = factory.SelfAttribute("source.client")
+    period = NOVEMBER
+    line = "turnover"
+    amount = Decimal("9500.00")
+
+
+class VatReturnFactory(TenantFactory):
+    class Meta:
+        model = "reporting.VatReturn"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    period_start = datetime.date(2026, 9, 1)
+    period_end = datetime.date(2026, 11, 30)
+    box1 = Decimal("6000.00")
+    box4 = Decimal("2000.00")
+    layout = "Xero VAT return"
+    filename = "VAT Return.csv"
+
+
+class PayrollSummaryFactory(TenantFactory):
+    class Meta:
+        model = "reporting.PayrollSummary"
+
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    period = NOVEMBER
+    gross_pay = Decimal("2000.00")
+    layout = "BrightPay"
+    filename = "Payroll summary.csv"
