@@ -1,20 +1,36 @@
 """Queries to the client: the practice asks (``ask``: the question appears under the portal's
 Queries tab and each portal contact of the client is emailed), the contact answers in the
 portal with text and files (``answer``: files through the document store's upload checks),
-and the app that asked hears of it through ``query_answered``."""
+and the app that asked hears of it through ``query_answered``. Until then the reminder job
+chases the contacts (``portal.query_reminders``); ``reminder_outlooks`` says to the staff page
+showing a query what comes next."""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils.dateformat import format as format_date
 
 from atlasos import clock
+from clients.choices import ClientStatus
 from clients.models import Client
 from documents.models import DocType, Source
 from documents.store import delete_stored_file, store_document
 from documents.uploads import UploadRefused
 from portal.mail import absolute_url, compose, portal_contacts_of, queue
 from portal.models import ClientQuery, ClientQueryDocument, PortalEmail
+from portal.query_reminders import (
+    answer_due,
+    asked_on,
+    escalation_recipient,
+    query_escalation_day,
+    query_steps_sent,
+)
+from portal.reminder_policies import load_policies
+from portal.reminders import Outlook, steps_reached, upcoming
 
 # Sent once a contact's answer is saved: ``query`` (the ClientQuery).
 query_answered = Signal()
@@ -105,3 +121,109 @@ def answer(query: ClientQuery, contact, text: str, files) -> ClientQuery:
             delete_stored_file(document.storage_key, document.practice_id)
         raise
     return locked
+
+
+# --- what comes next, for the staff -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueryOutlook:
+    """What happens next to a query's reminders. ``outlook``: as a request's
+    (``portal.reminders.Outlook``: next, escalation, escalated, paused, done), or answered,
+    withdrawn, inactive (the client is archived); ``reminders``: how many steps went to the
+    client so far; ``text``: all that in one sentence, for the page."""
+
+    outlook: Outlook
+    reminders: int
+    text: str
+
+
+def reminder_outlooks(client_queries) -> dict[int, QueryOutlook]:
+    """Query id → its reminder outlook today, for a page listing queries: three database
+    queries however many there are (the queries afresh with who they concern, the clients'
+    reminder policies, the steps sent)."""
+    ids = [query.pk for query in client_queries]
+    if not ids:
+        return {}
+    rows = list(
+        ClientQuery.objects.filter(pk__in=ids).select_related(
+            "practice", "client__preparer", "pack__preparer", "asked_by"
+        )
+    )
+    if not rows:
+        return {}
+    practice = rows[0].practice
+    today = clock.practice_today(practice)
+    policies = load_policies({row.client_id for row in rows})
+    sent = query_steps_sent(ids)
+    outlooks = {}
+    for query in rows:
+        reminders = steps_reached(sent, query.pk)
+        last_sent = max(
+            (max(steps) for (qid, _), steps in sent.items() if qid == query.pk), default=0
+        )
+        outlook = _outlook(query, policies.for_client(query.client_id), practice, today, last_sent)
+        outlooks[query.pk] = QueryOutlook(
+            outlook, reminders, _outlook_text(query, outlook, practice, today)
+        )
+    return outlooks
+
+
+def reminder_outlook(query: ClientQuery) -> QueryOutlook:
+    """One query's reminder outlook today (``reminder_outlooks`` for a list of them)."""
+    return reminder_outlooks([query])[query.pk]
+
+
+def _outlook(query: ClientQuery, policy, practice, today: datetime.date, last_sent: int):
+    if query.state == ClientQuery.State.ANSWERED:
+        return Outlook("answered")
+    if query.state == ClientQuery.State.WITHDRAWN:
+        return Outlook("withdrawn")
+    if query.escalated_at is not None:
+        return Outlook("escalated", at=query.escalated_at)
+    if query.client.status != ClientStatus.ACTIVE:
+        return Outlook("inactive")
+    if policy is None:
+        return Outlook("paused")
+    asked = asked_on(query, practice)
+    due = answer_due(asked)
+    return upcoming(due, policy, today, last_sent, asked, query_escalation_day(due, policy))
+
+
+def _outlook_text(query: ClientQuery, outlook: Outlook, practice, today: datetime.date) -> str:
+    def day(date: datetime.date) -> str:
+        text = format_date(date, "D j M")
+        return text if date.year == today.year else f"{text} {date.year}"
+
+    client = query.client.name
+    match outlook.state:
+        case "answered":
+            return "No more reminders: the client answered."
+        case "withdrawn":
+            return "No more reminders: the query was withdrawn."
+        case "escalated":
+            return (
+                "Still unanswered after the reminders: escalated on "
+                f"{day(clock.practice_today(practice, outlook.at))}."
+            )
+        case "inactive":
+            return f"No reminders: {client} is not an active client."
+        case "paused":
+            return f"Reminders are paused for {client}."
+        case "next":
+            when = "today" if outlook.today else day(outlook.day)
+            return (
+                f"Next reminder to the client: {when} (reminder {outlook.step} of {outlook.total})."
+            )
+        case "escalation":
+            person = escalation_recipient(query)
+            if person is None:
+                return (
+                    f"No more reminders. Nobody is told on {day(outlook.day)}: whoever asked "
+                    f"has left and {client} has no active preparer."
+                )
+            return (
+                f"No more reminders; {person.full_name} is told on {day(outlook.day)} if it is "
+                "still unanswered."
+            )
+    return "No more reminders."

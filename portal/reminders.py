@@ -19,6 +19,10 @@ When each step falls due is ``portal.reminder_policy``; this module does the res
 5. After the commits, send the new emails (each claimed first, ``atlasos.outbox``), then sweep
    emails never sent or abandoned by a dead worker; send the escalation notifications' emails.
 
+Reminders for unanswered queries (``portal.query_reminders``) follow the same policies and
+reuse this module's pieces: the step to send, the outlook, the recording, the escalation's
+notification and the sending.
+
 Run it twice, or concurrently, or again after a crash: every step is recorded once and every
 recorded email is sent once (a crash between sending and marking it sent sends it again with
 the same Message-ID, which mail servers and clients treat as one message). One request, one
@@ -28,7 +32,9 @@ a bad row never stops the job for the others.
 
 import datetime
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 
@@ -62,6 +68,8 @@ from portal.reminder_policy import (
 )
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 # --- when ------------------------------------------------------------------------------------
@@ -129,16 +137,31 @@ def outlook(
         return Outlook("closed")
     if policy is None:
         return Outlook("paused")
-    now = step_to_send(document_request.due, policy, today, last_sent, sent_on)
+    due = document_request.due
+    return upcoming(due, policy, today, last_sent, sent_on, escalation_day(due, policy))
+
+
+def upcoming(
+    due: datetime.date,
+    policy: ReminderPolicy,
+    today: datetime.date,
+    last_sent: int,
+    sent_on: datetime.date | None,
+    escalation_on: datetime.date | None,
+) -> Outlook:
+    """What comes next in a schedule still running (shared by requests and queries): the
+    reminder due today or the next one, else the escalation on ``escalation_on`` (None: never),
+    else nothing. A step or an escalation on or before ``sent_on`` never comes: the first email
+    asked already."""
+    now = step_to_send(due, policy, today, last_sent, sent_on)
     if now is not None:
         return Outlook("next", day=today, step=now.number, total=policy.max_reminders, today=True)
     after = sent_on or today
-    for step in schedule(document_request.due, policy):
+    for step in schedule(due, policy):
         if step.number > last_sent and step.day > today and step.day > after:
             return Outlook("next", day=step.day, step=step.number, total=policy.max_reminders)
-    day = escalation_day(document_request.due, policy)
-    if day is not None and day > after:
-        return Outlook("escalation", day=max(day, today))
+    if escalation_on is not None and escalation_on > after:
+        return Outlook("escalation", day=max(escalation_on, today))
     return Outlook("done")
 
 
@@ -172,6 +195,18 @@ class ReminderRun:
     new_emails: list[int] = field(default_factory=list)  # recorded, to send
     notifications: list[int] = field(default_factory=list)  # escalations, to email
 
+    def add_email(self, email: PortalEmail, steps: int) -> None:
+        """An email this run recorded, with its ``steps`` reminder rows: to send."""
+        self.new_emails.append(email.pk)
+        self.emails += 1
+        self.reminders += steps
+
+    def add_escalation(self, won: bool, notification: Notification | None) -> None:
+        """An escalation this run made (``won``), with its notification to email, if any."""
+        self.escalations += won
+        if notification and notification.email_state == Notification.EmailState.PENDING:
+            self.notifications.append(notification.pk)
+
 
 def open_requests():
     return (
@@ -195,13 +230,24 @@ def missing_items(request_ids) -> dict[int, list[RequestItem]]:
 
 def steps_sent(request_ids) -> dict[tuple[int, int], set[int]]:
     """(request id, contact id) → the steps recorded."""
-    sent: dict[tuple[int, int], set[int]] = {}
-    rows = Reminder.objects.filter(request_id__in=list(request_ids)).values_list(
-        "request_id", "contact_id", "step"
+    return steps_by_contact(
+        Reminder.objects.filter(request_id__in=list(request_ids)).values_list(
+            "request_id", "contact_id", "step"
+        )
     )
-    for request_id, contact_id, step in rows:
-        sent.setdefault((request_id, contact_id), set()).add(step)
+
+
+def steps_by_contact(rows) -> dict[tuple[int, int], set[int]]:
+    """(object id, contact id) → its steps, from rows of (object id, contact id, step)."""
+    sent: dict[tuple[int, int], set[int]] = {}
+    for object_id, contact_id, step in rows:
+        sent.setdefault((object_id, contact_id), set()).add(step)
     return sent
+
+
+def steps_reached(sent: dict[tuple[int, int], set[int]], object_id: int) -> int:
+    """How many steps of one request (or query) went to any of its contacts."""
+    return len(set().union(*(steps for (oid, _), steps in sent.items() if oid == object_id)))
 
 
 def reminder_subject(dues: list[Due]) -> str:
@@ -230,33 +276,42 @@ def _record(
             for due in dues
         ],
     }
+
+    def write() -> PortalEmail:
+        email = mail.compose(
+            practice=practice,
+            contact=contact,
+            kind=PortalEmail.Kind.REMINDER,
+            subject=reminder_subject(dues),
+            context=context,
+            client=dues[0].document_request.client,
+            day=today,
+        )
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    email=email,
+                    request=due.document_request,
+                    contact=contact,
+                    step=due.step.number,
+                    items=[item.title for item in due.items],
+                )
+                for due in dues
+            ]
+        )
+        return email
+
+    return record_once(write)
+
+
+def record_once(write: Callable[[], T]) -> T | None:
+    """``write()`` in a transaction of its own; None when a unique constraint refused it: another
+    run recorded the same email or step first (retry, overlap), so this one is skipped."""
     try:
         with transaction.atomic():
-            email = mail.compose(
-                practice=practice,
-                contact=contact,
-                kind=PortalEmail.Kind.REMINDER,
-                subject=reminder_subject(dues),
-                context=context,
-                client=dues[0].document_request.client,
-                day=today,
-            )
-            Reminder.objects.bulk_create(
-                [
-                    Reminder(
-                        email=email,
-                        request=due.document_request,
-                        contact=contact,
-                        step=due.step.number,
-                        items=[item.title for item in due.items],
-                    )
-                    for due in dues
-                ]
-            )
+            return write()
     except IntegrityError:
-        # Another run recorded today's email to this contact, or one of these steps.
         return None
-    return email
 
 
 def _extras(due_by_contact) -> dict[int, list[EmailLine]]:
@@ -270,7 +325,8 @@ def _extras(due_by_contact) -> dict[int, list[EmailLine]]:
 
 
 def assignee(document_request: DocumentRequest):
-    """Who answers for the request: the pack's preparer, else the client's; active ones only."""
+    """Who answers for the request: the pack's preparer, else the client's; active ones only.
+    (Anything with a ``pack`` and a ``client`` will do: a query's fallback is the same.)"""
     pack = document_request.pack
     for person in (pack.preparer if pack else None, document_request.client.preparer):
         if person is not None and person.is_active:
@@ -308,16 +364,24 @@ def escalate(
             logger.info("request %s escalated with nobody assigned", document_request.pk)
             return True, None
         title, body = escalation_text(document_request, items, reminders)
-        return True, Notification.objects.create(
-            recipient=person,
-            kind=Notification.Kind.OVERDUE,
-            title=title,
-            body=body,
-            url=document_request.get_absolute_url(),
-            pack=document_request.pack,
-            created_at=now,
-            email_state=initial_email_state(email_choice(person)),
+        return True, notify_escalation(
+            person, title, body, document_request.get_absolute_url(), document_request.pack, now
         )
+
+
+def notify_escalation(person, title: str, body: str, url: str, pack, now) -> Notification:
+    """The overdue notification of an escalation, emailed as ``person`` chose (the caller sends
+    a pending one after its commit: ``send_recorded``)."""
+    return Notification.objects.create(
+        recipient=person,
+        kind=Notification.Kind.OVERDUE,
+        title=title,
+        body=body,
+        url=url,
+        pack=pack,
+        created_at=now,
+        email_state=initial_email_state(email_choice(person)),
+    )
 
 
 def _plan(
@@ -351,10 +415,17 @@ def run_reminders(now: datetime.datetime | None = None) -> ReminderRun:
     """Send the reminders due today in the current practice, escalate, sweep (see above)."""
     now = now or clock.now()
     run = record_reminders(now)
-    run.sent = outbox.send_rows(mail.CLIENT_EMAILS, run.new_emails, now) + mail.send_due(now)
+    run.sent = send_recorded(run, now) + mail.send_due(now)
+    return run
+
+
+def send_recorded(run: ReminderRun, now: datetime.datetime) -> int:
+    """Send what a run recorded, once its transactions have committed: its client emails (how
+    many were sent) and its escalations' notification emails."""
+    sent = outbox.send_rows(mail.CLIENT_EMAILS, run.new_emails, now)
     if run.notifications:
         outbox.send_rows(NOTIFICATION_EMAILS, run.notifications, now)
-    return run
+    return sent
 
 
 def record_reminders(now: datetime.datetime) -> ReminderRun:
@@ -399,7 +470,6 @@ def record_reminders(now: datetime.datetime) -> ReminderRun:
         if escalate_it:
             to_escalate.append((document_request, missing[document_request.pk]))
 
-    new_emails = run.new_emails
     extras = _extras(due_by_contact.values())
     for contact, dues in due_by_contact.values():
         try:
@@ -413,16 +483,12 @@ def record_reminders(now: datetime.datetime) -> ReminderRun:
             )
             continue
         if email is not None:
-            new_emails.append(email.pk)
-            run.emails += 1
-            run.reminders += len(dues)
+            run.add_email(email, len(dues))
             for due in dues:
                 sent.setdefault((due.document_request.pk, contact.pk), set()).add(due.step.number)
 
     for document_request, items in to_escalate:
-        reminders = len(
-            set().union(*(steps for (rid, _), steps in sent.items() if rid == document_request.pk))
-        )
+        reminders = steps_reached(sent, document_request.pk)
         try:
             won, notification = escalate(document_request, items, reminders, now)
         except Exception:
@@ -432,8 +498,6 @@ def record_reminders(now: datetime.datetime) -> ReminderRun:
                 practice.pk,
             )
             continue
-        run.escalations += won
-        if notification and notification.email_state == Notification.EmailState.PENDING:
-            run.notifications.append(notification.pk)
+        run.add_escalation(won, notification)
 
     return run

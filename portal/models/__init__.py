@@ -1,6 +1,6 @@
 from portal.models.access import PortalAccount, PortalGrant, PortalLink
 from portal.models.delivery import Delivery, DeliveryDocument
-from portal.models.mail import PortalEmail, Reminder, ReminderSettings
+from portal.models.mail import PortalEmail, QueryReminder, Reminder, ReminderSettings
 from portal.models.queries import ClientQuery, ClientQueryDocument
 from portal.models.requests import (
     DocumentRequest,
@@ -19,6 +19,7 @@ __all__ = [
     "PortalEmail",
     "PortalGrant",
     "PortalLink",
+    "QueryReminder",
     "Reminder",
     "ReminderSettings",
     "RequestItem",

@@ -4,7 +4,8 @@ Each ``PortalEmail`` row is one message to one contact, rendered when it is queu
 sends exactly what was recorded) and sent exactly once by claiming the row first
 (``atlasos.outbox``). One that cannot be sent is ``failed`` with its reason, never retried
 again and never shown as sent. Reminders add one ``Reminder`` row per request and step in the
-message: unique per request, contact and step, so a step can never be queued twice."""
+message: unique per request, contact and step, so a step can never be queued twice; reminders
+of unanswered queries do the same with ``QueryReminder``."""
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +22,7 @@ class PortalEmail(TenantModel):
         REMINDER = "reminder", "Reminder"
         DELIVERY = "delivery", "Delivery"
         QUERY = "query", "Query"
+        QUERY_REMINDER = "query_reminder", "Query reminder"
         INVITATION = "invitation", "Portal invitation"
         SIGN_IN = "sign_in", "Sign-in link"
 
@@ -80,6 +82,12 @@ class PortalEmail(TenantModel):
                 condition=Q(kind="reminder"),
                 name="portal_email_one_reminder_a_day",
             ),
+            # One query reminder email per contact per day, however many queries it covers.
+            models.UniqueConstraint(
+                fields=["practice", "contact", "day"],
+                condition=Q(kind="query_reminder"),
+                name="portal_email_one_query_reminder_a_day",
+            ),
         ]
         indexes = [
             models.Index(
@@ -112,6 +120,27 @@ class Reminder(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["practice", "request", "contact", "step"], name="portal_reminder_step_once"
+            ),
+        ]
+
+
+class QueryReminder(TenantModel):
+    """One reminder step of one unanswered query, to one contact (``portal.query_reminders``)."""
+
+    email = models.ForeignKey(PortalEmail, on_delete=models.CASCADE, related_name="query_reminders")
+    query = models.ForeignKey(
+        "portal.ClientQuery", on_delete=models.CASCADE, related_name="reminders"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    step = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "query", "contact", "step"],
+                name="portal_query_reminder_step_once",
             ),
         ]
 

@@ -31,6 +31,11 @@ class ClientQuery(TenantModel):
         Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the reminders ran out unanswered and the person who asked was told.",
+    )
     documents = models.ManyToManyField(
         "documents.Document", through="ClientQueryDocument", related_name="+"
     )

@@ -1,4 +1,5 @@
-"""Document requests, contacts' portal accounts, client emails, reminders and deliveries."""
+"""Document requests, contacts' portal accounts, client emails, reminders, deliveries and
+queries to the client (with their reminders)."""
 
 import factory
 from django.utils import timezone
@@ -171,3 +172,15 @@ class ClientQueryDocumentFactory(TenantFactory):
         practice=factory.SelfAttribute("..practice"),
         client=factory.SelfAttribute("..query.client"),
     )
+
+
+class QueryReminderFactory(TenantFactory):
+    class Meta:
+        model = "portal.QueryReminder"
+
+    email = factory.SubFactory(
+        PortalEmailFactory, practice=factory.SelfAttribute("..practice"), kind="query_reminder"
+    )
+    query = factory.SubFactory(ClientQueryFactory, practice=factory.SelfAttribute("..practice"))
+    contact = factory.SelfAttribute("email.contact")
+    step = 1
