@@ -73,6 +73,33 @@ class BudgetUploadForm(FiguresFileForm):
     )
 
 
+class VatReturnUploadForm(FiguresFileForm):
+    what = "VAT return"
+    file = forms.FileField(
+        label="VAT return",
+        help_text="The VAT return (or VAT detail / audit report) exported from Xero, QuickBooks "
+        "Online or Sage as CSV or Excel (.xlsx), or any table of box numbers and amounts.",
+    )
+
+
+class PayrollUploadForm(FiguresFileForm):
+    what = "payroll summary"
+    file = forms.FileField(
+        label="Payroll summary",
+        help_text="The month's payroll summary from the payroll software (BrightPay, Sage, "
+        "Xero, QuickBooks, Staffology…) as CSV or Excel (.xlsx).",
+    )
+
+
+class VatPeriodForm(forms.Form):
+    start = MonthField(label="First month of the VAT period")
+    end = MonthField(label="Last month of the VAT period")
+
+
+class PayrollPeriodForm(forms.Form):
+    period = MonthField(label="Pay month")
+
+
 class ColumnMapForm(forms.Form):
     """The columns of a spreadsheet no known layout fits, by their header text."""
 

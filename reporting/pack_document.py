@@ -20,8 +20,9 @@ from atlasos import clock
 from clients.models import Client
 from cycle.periods import add_months
 from documents.pdf import BASE_URL, html_to_pdf
-from reporting import charts, commentary, compliance
+from reporting import charts, commentary
 from reporting.building import accounts_for, current_trial_balance
+from reporting.compliance_tables import compliance_tables
 from reporting.mapping import mapping_for_lines
 from reporting.models import Branding, ReviewPoint, TrialBalanceLine
 from reporting.shape import INCOME, UK_SMALL_COMPANY
@@ -44,35 +45,6 @@ def _month_lines(client: Client, period: datetime.date) -> list:
             trial_balance__period__in=[period, add_months(period, -1)],
         ).select_related("trial_balance")
     )
-
-
-def compliance_figures(client: Client, period: datetime.date, lines=None) -> list:
-    lines = _month_lines(client, period) if lines is None else lines
-    mapping = mapping_for_lines(client, lines)
-    earlier = [line for line in lines if line.trial_balance.period != period]
-    before = {line.account_key: line.balance for line in earlier}
-    now = {line.account_key: line for line in lines if line.trial_balance.period == period}
-    # An account of last month's export that this month's leaves out is at nil now (a VAT
-    # control account paid down to nothing): its movement counts too.
-    gone = {line.account_key: line for line in earlier if line.account_key not in now}
-    accounts = [
-        compliance.Account(
-            name=line.account_name,
-            line=mapping.get(key),
-            balance=line.balance if key in now else Decimal("0.00"),
-            before=before.get(key, Decimal("0.00") if earlier else None),
-        )
-        for key, line in (now | gone).items()
-    ]
-    first = period == year_start(period, client.year_end_month)
-    return [
-        (title, found)
-        for title, found in (
-            ("VAT", compliance.vat(accounts)),
-            ("Payroll", compliance.payroll(accounts, first)),
-        )
-        if found is not None
-    ]
 
 
 @dataclass(frozen=True)
@@ -148,7 +120,7 @@ def pack_context(client: Client, period: datetime.date, version: int | None = No
         "commentary": commentary.commentary_for(client, period),
         "trend_chart": mark_safe(trend_chart),  # noqa: S308 (every text in it is escaped)
         "cash_chart": mark_safe(cash_chart),  # noqa: S308
-        "compliance": compliance_figures(client, period, lines),
+        "compliance": compliance_tables(client, period),
         "detail_income": [group for group in detail if group[0].statement == INCOME],
         "detail_balance": [group for group in detail if group[0].statement != INCOME],
         "reconciliations": period_facts("bank_reconciliations", client.pk, period),

@@ -5,6 +5,7 @@ from reporting.views import (
     branding,
     budget,
     commentary,
+    compliance_imports,
     imports,
     mapping,
     renders,
@@ -26,6 +27,16 @@ urlpatterns = [
         name="import",
     ),
     path("clients/<client:code>/budget/import/", budget.import_budget, name="import_budget"),
+    path(
+        "clients/<client:code>/vat-returns/import/",
+        compliance_imports.import_vat_return,
+        name="import_vat",
+    ),
+    path(
+        "clients/<client:code>/payroll-summaries/import/",
+        compliance_imports.import_payroll,
+        name="import_payroll",
+    ),
     path("clients/<client:code>/account-mapping/", mapping.account_mapping, name="mapping"),
     path(
         "trial-balances/<trial_balance:code>/", trial_balances.trial_balance, name="trial_balance"

@@ -15,7 +15,13 @@ from cycle.periods import last_completed_period, parse_month
 from reporting import budgets, commentary
 from reporting.building import accounts_for
 from reporting.charts import trend_charts
-from reporting.forms import BudgetUploadForm, TrialBalanceUploadForm
+from reporting.compliance_tables import compliance_tables
+from reporting.forms import (
+    BudgetUploadForm,
+    PayrollUploadForm,
+    TrialBalanceUploadForm,
+    VatReturnUploadForm,
+)
 from reporting.models import AccountsRender, TrialBalance
 
 
@@ -54,6 +60,9 @@ def accounts_context(request, client, period, form=None) -> dict:
         "rendering": any(r.state == AccountsRender.State.RENDERING for r in renders),
         "form": form or TrialBalanceUploadForm(initial={"period": f"{period:%Y-%m}"}),
         "budget_form": BudgetUploadForm(),
+        "vat_form": VatReturnUploadForm(),
+        "payroll_form": PayrollUploadForm(),
+        "compliance": compliance_tables(client, period) if accounts else [],
         "budget_import": budgets.latest_import(client),
     }
 

@@ -15,7 +15,7 @@ from documents.spreadsheets import SpreadsheetError
 from reporting import budgets
 from reporting.budget_file import read_budget
 from reporting.forms import BudgetUploadForm
-from reporting.views.carried import carried_file, carry
+from reporting.views.carried import carry, uploaded_or_carried
 
 
 def _back(client, period) -> HttpResponse:
@@ -28,18 +28,10 @@ def _back(client, period) -> HttpResponse:
 def import_budget(request: HttpRequest, code) -> HttpResponse:
     client = access_client(request, code)
     period = parse_month(request.POST.get("period", ""))
-    if "file" in request.FILES:
-        form = BudgetUploadForm(request.POST, request.FILES)
-        if not form.is_valid():
-            messages.error(request, " ".join(form.errors.get("file", ["Choose a budget file."])))
-            return _back(client, period)
-        upload = form.cleaned_data["file"]
-        data, filename = upload.read(), upload.name
-    else:
-        data, filename = carried_file(request, "budget.csv")
-        if not data:
-            messages.error(request, "The file was lost on the way: upload it again.")
-            return _back(client, period)
+    data, filename, problem = uploaded_or_carried(request, BudgetUploadForm, "budget.csv")
+    if problem:
+        messages.error(request, problem)
+        return _back(client, period)
     try:
         budget = budgets.place(client, read_budget(data, filename))
     except SpreadsheetError as error:

@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from atlasos.accounts.decorators import staff_required
+from portal import queries
 from reporting import commentary, review
 from reporting.building import accounts_for
+from reporting.compliance_tables import compliance_tables
 from reporting.forms import AnswerForm, AskClientForm, RaisePointForm
 from reporting.models import AccountsRender, ReviewPoint
-from reporting.pack_document import compliance_figures
 from tasks.access import access_pack
 from tasks.extensions import period_facts
 
@@ -41,6 +42,14 @@ def review_page(request: HttpRequest, code) -> HttpResponse:
         .first()
     )
     refusal = review.reviewer_refusal(pack, request.user)
+    open_queries = [
+        p.client_query
+        for p in points
+        if p.client_query and p.client_query.state == p.client_query.State.OPEN
+    ]
+    outlooks = queries.reminder_outlooks(open_queries)
+    for point in points:
+        point.query_outlook = outlooks.get(point.client_query_id)
     return render(
         request,
         "reporting/review.html",
@@ -59,7 +68,7 @@ def review_page(request: HttpRequest, code) -> HttpResponse:
             else [],
             "commentary": commentary.commentary_for(client, pack.period),
             "blockers": commentary.review_blockers(client, pack.period, accounts),
-            "compliance": compliance_figures(client, pack.period, None) if accounts else [],
+            "compliance": compliance_tables(client, pack.period) if accounts else [],
             "reconciliations": period_facts("bank_reconciliations", client.pk, pack.period),
             "points": points,
             "open_points": sum(1 for p in points if p.state != ReviewPoint.State.CLEARED),

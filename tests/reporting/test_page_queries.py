@@ -21,7 +21,7 @@ NOVEMBER = datetime.date(2026, 11, 1)
 IN_DECEMBER = datetime.datetime(2026, 12, 7, 9, 30, tzinfo=datetime.UTC)
 MONTHS = [NOVEMBER, datetime.date(2026, 10, 1), datetime.date(2026, 9, 1)]
 MONTHS += [datetime.date(2025, 11, 1), datetime.date(2025, 10, 1)]
-PAGE_QUERIES = {"accounts": 14, "mapping": 7, "trial_balance": 8, "pack": 21}
+PAGE_QUERIES = {"accounts": 18, "mapping": 7, "trial_balance": 8, "pack": 21}
 
 
 def fill(practice, accounts: int):

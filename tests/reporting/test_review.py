@@ -93,6 +93,12 @@ def test_a_point_put_to_the_client_comes_back_with_her_answer(
     assert email.to_address == account.contact.email
     assert "Sales were 10,000 in November" in email.body_text
     assert query.get_portal_url() in email.body_text
+    review_page = html.unescape(
+        as_manager.get(reverse("reporting:review", args=[prepared.code])).content.decode()
+    )
+    # Asked on Monday 7 December: the answer is due on the 12th, the first reminder three
+    # days before (the practice's default policy).
+    assert "Next reminder to the client: Wed 9 Dec (reminder 1 of 4)." in review_page
 
     contact = client_of(account.user)
     tab = html.unescape(
