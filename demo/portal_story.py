@@ -35,11 +35,13 @@ from cycle.stages import Stage
 from cycle.workdays import WorkCalendar
 from demo.files import text_pdf
 from demo.plan import ON_TIME, UNTOUCHED, plan_pack, work_moment
+from demo.reporting_story import render_approved
 from demo.timeline import Timeline, clicks, tick_stage
 from documents.models import DocType, Source
 from documents.store import store_document
 from portal import delivery, portal_accounts, reminders, requests, sending
 from portal.models import Delivery, PortalEmail, RequestItem
+from reporting.models import TrialBalance
 from tasks.models import Pack
 
 CONTACT_NAME = "Sarah Whitfield"
@@ -213,7 +215,15 @@ class _Story:
                     requests.upload_to_item(item, upload, contact=self.contact)
 
     def _deliver(self, pack: Pack) -> None:
-        """The reviewer publishes the management accounts to the portal."""
+        """The reviewer publishes the management accounts to the portal: the pack rendered
+        from the month's trial balance where the client has one, else a one-page summary."""
+        if TrialBalance.objects.filter(client=pack.client, period=pack.period).exists():
+            moment = clock.now() - datetime.timedelta(minutes=30)
+            document = render_approved(
+                pack.client, pack.period, pack.preparer, pack.reviewer, moment
+            )
+            delivery.publish(pack, [document], by=pack.reviewer, now=clock.now())
+            return
         revenue = self.rng.randint(40_000, 90_000)
         costs = int(revenue * self.rng.uniform(0.6, 0.85))
         lines = [

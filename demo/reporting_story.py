@@ -24,8 +24,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from clients.choices import AccountingSystem
 from clients.models import Client
 from cycle.periods import add_months
-from reporting import commentary, imports, mapping
-from reporting.building import accounts_for
+from demo.reporting_figures import (
+    explain_variances,
+    seed_budget,
+    seed_payroll,
+    seed_vat_return,
+)
+from reporting import imports, mapping
 from reporting.statements import year_start
 from reporting.trial_balance import read_trial_balance
 
@@ -214,20 +219,12 @@ def export(client: Client, month: datetime.date, books: dict) -> tuple[str, byte
     return f"{client.name} - Trial Balance.csv", _csv(rows)
 
 
-def seed_management_accounts(
-    practice,
-    now: datetime.datetime,
-    *,
-    clients: list[Client],
-    newest: datetime.date,
-    user,
-    reviewer=None,
-    demo=(),
+def seed_trial_balances(
+    practice, *, clients: list[Client], newest: datetime.date, user, demo=()
 ) -> list[Client]:
     """Trial balances to ``newest`` for the portal contact's first company (``demo``) and a
-    client on each accounting system the demo has; for that company, its pack rendered and
-    approved, and a review point put to it as a query waiting in the portal. Returns the
-    clients with trial balances."""
+    client on each accounting system the demo has; for that company, its budget, payroll
+    summaries and last VAT return too. Returns the clients with trial balances."""
     chosen: list[Client] = list(demo[:1])
     for system in (AccountingSystem.XERO, AccountingSystem.SAGE, AccountingSystem.QUICKBOOKS):
         client = next(
@@ -243,45 +240,39 @@ def seed_management_accounts(
         while months[-1] < newest:
             months.append(add_months(months[-1], 1))
         seed = f"{practice.name} management accounts {client.short_code}"
-        books_by_month = balances(client, months, seed)
-        for month, books in list(zip(months, books_by_month, strict=True))[-MONTHS:]:
-            name, data = export(client, month, books)
+        books_by_month = dict(zip(months, balances(client, months, seed), strict=True))
+        for month in months[-MONTHS:]:
+            name, data = export(client, month, books_by_month[month])
             imports.save(client, month, read_trial_balance(data, name), user)
         if client.accounting_system == AccountingSystem.QUICKBOOKS:
             keys = {b.key: f"{b.quickbooks}" for b in BOOKS}
             mapping.choose(
                 client, {keys[key]: line for key, line in QUICKBOOKS_LINES.items()}, user
             )
-    if demo:
-        _reviewed(demo[0], newest, user, reviewer or user, now)
+        if demo and client == demo[0]:
+            seed_budget(client, books_by_month, newest, _budget_names(client), user)
+            seed_payroll(client, books_by_month, newest, user)
+            seed_vat_return(client, books_by_month, newest, user)
     return chosen
 
 
-def _reviewed(client: Client, period: datetime.date, preparer, reviewer, now) -> None:
-    """The portal contact's company: its pack rendered an hour ago and approved (filed as the
-    worker files it; its pack's checklist is left as the cycle's story has it), and a review
-    point on its sales put to the client two hours ago, emailed, waiting in her portal."""
+def _budget_names(client: Client) -> dict[str, str]:
+    """Each book as the client's system names an account in its budget export."""
+    if client.accounting_system in (AccountingSystem.SAGE, AccountingSystem.QUICKBOOKS):
+        code = "sage" if client.accounting_system == AccountingSystem.SAGE else "quickbooks"
+        return {b.key: f"{getattr(b, code)} {b.name}" for b in BOOKS}
+    return {b.key: f"{b.name} ({b.xero})" if b.xero else b.name for b in BOOKS}
+
+
+def render_approved(client: Client, period: datetime.date, preparer, reviewer, finished):
+    """The month's pack as the worker renders it, its material variances explained first,
+    filed as version 1 and approved twenty minutes after ``finished``; its document."""
     from documents.models import DocType
     from documents.store import store_generated_pdf
-    from portal import queries
-    from portal.models import PortalEmail
-    from reporting.models import AccountsRender, ReviewPoint
+    from reporting.models import AccountsRender
     from reporting.pack_document import render_pack_pdf
-    from tasks.models import Pack
 
-    # The preparer explained the month's material variances before review.
-    accounts = accounts_for(client, period)
-    for variance in commentary.material_variances(accounts, commentary.settings_for(client)):
-        direction = "up" if variance.amount > 0 else "down"
-        commentary.save_comment(
-            client,
-            period,
-            variance.key,
-            variance.against,
-            f"{variance.label.split(' (')[0]} {direction} {variance.against}: the season, "
-            "checked against the invoices and the bank.",
-            preparer,
-        )
+    explain_variances(client, period, preparer)
     pdf, pages = render_pack_pdf(client, period, 1)
     document = store_generated_pdf(
         client,
@@ -291,7 +282,6 @@ def _reviewed(client: Client, period: datetime.date, preparer, reviewer, now) ->
         period=period,
         user=preparer,
     )
-    hour_ago = now - datetime.timedelta(hours=1)
     AccountsRender.objects.create(
         client=client,
         period=period,
@@ -300,11 +290,31 @@ def _reviewed(client: Client, period: datetime.date, preparer, reviewer, now) ->
         document=document,
         pages=pages,
         requested_by=preparer,
-        requested_at=hour_ago - datetime.timedelta(minutes=1),
-        finished_at=hour_ago,
+        requested_at=finished - datetime.timedelta(minutes=1),
+        finished_at=finished,
         approved_by=reviewer,
-        approved_at=hour_ago + datetime.timedelta(minutes=20),
+        approved_at=finished + datetime.timedelta(minutes=20),
     )
+    return document
+
+
+def seed_review(now: datetime.datetime, *, newest: datetime.date, user, reviewer, demo) -> None:
+    """For the portal contact's company: last month's pack rendered and approved, and a review
+    point put to her as a query waiting in her portal."""
+    if demo:
+        _reviewed(demo[0], newest, user, reviewer or user, now)
+
+
+def _reviewed(client: Client, period: datetime.date, preparer, reviewer, now) -> None:
+    """The portal contact's company: its pack rendered an hour ago and approved (filed as the
+    worker files it; its pack's checklist is left as the cycle's story has it), and a review
+    point on its sales put to the client two hours ago, emailed, waiting in her portal."""
+    from portal import queries
+    from portal.models import PortalEmail
+    from reporting.models import ReviewPoint
+    from tasks.models import Pack
+
+    render_approved(client, period, preparer, reviewer, now - datetime.timedelta(hours=1))
     pack = Pack.objects.filter(client=client, period=period).first()
     if pack is None:
         return

@@ -26,7 +26,7 @@ from demo.cycle_history import seed_cycle
 from demo.inbox_story import seed_inbox
 from demo.portal_story import portal_clients, seed_portal, untouched_packs
 from demo.reconciliation_story import seed_reconciliations
-from demo.reporting_story import seed_management_accounts
+from demo.reporting_story import seed_review, seed_trial_balances
 
 User = get_user_model()
 
@@ -274,6 +274,12 @@ def seed_practice(
             cycle = seed_cycle(
                 rng, practice, seeded, now, history=history, forced=untouched_packs(demo, others)
             )
+            # Fourteen months of trial balances for the portal contact's company and a client on
+            # each accounting system, her company's budget, payroll and VAT return: before the
+            # portal's story, whose deliveries of her company's packs render them.
+            seed_trial_balances(
+                practice, clients=seeded, newest=cycle.newest, user=team[0], demo=demo
+            )
             seed_portal(
                 practice,
                 team[0],
@@ -290,17 +296,8 @@ def seed_practice(
             seed_reconciliations(
                 practice, now, clients=seeded, cycle=cycle, demo=demo, others=others
             )
-            # Fourteen months of trial balances for the portal contact's company and a client on
-            # each accounting system; her company's pack rendered, and a query in her portal.
-            seed_management_accounts(
-                practice,
-                now,
-                clients=seeded,
-                newest=cycle.newest,
-                user=team[0],
-                reviewer=team[2],
-                demo=demo,
-            )
+            # Her company's pack of last month rendered and approved, and a query in her portal.
+            seed_review(now, newest=cycle.newest, user=team[0], reviewer=team[2], demo=demo)
             # The bell: today's overdue alerts and the older ones already read, none emailed.
             seed_overdue_alerts(practice, now)
             settle_notifications(now)

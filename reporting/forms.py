@@ -11,6 +11,11 @@ from reporting.shape import UK_SMALL_COMPANY
 from reporting.trial_balance import ColumnMap
 
 
+def _kb(size: int) -> int:
+    """``size`` in KB, rounded up: a file over a limit never reads as the limit itself."""
+    return -(-size // 1024)
+
+
 class MonthField(SingleLineField):
     widget = forms.TextInput(attrs={"type": "month"})
 
@@ -40,7 +45,7 @@ class TrialBalanceUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size // 1024} KB: a trial balance export is at most "
+                f"The file is {_kb(upload.size)} KB: a trial balance export is at most "
                 f"{MAX_BYTES // 1024 // 1024} MB. Is this the right file?"
             )
         return upload
@@ -53,11 +58,16 @@ class FiguresFileForm(forms.Form):
     file = forms.FileField()
     what = "file"
 
+    def __init__(self, *args, **kwargs):
+        # Several of these forms share a page with the trial balance's: ids of their own.
+        kwargs.setdefault("auto_id", self.what.replace(" ", "_") + "_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size // 1024} KB: a {self.what} export is at most "
+                f"The file is {_kb(upload.size)} KB: a {self.what} export is at most "
                 f"{MAX_BYTES // 1024 // 1024} MB. Is this the right file?"
             )
         return upload
@@ -179,7 +189,7 @@ class BrandingForm(forms.ModelForm):
             return None
         if upload.size > LOGO_MAX_BYTES:
             raise forms.ValidationError(
-                f"The logo is {upload.size // 1024} KB: at most {LOGO_MAX_BYTES // 1024} KB."
+                f"The logo is {_kb(upload.size)} KB: at most {LOGO_MAX_BYTES // 1024} KB."
             )
         data = upload.read()
         kind = next((t for magic, t in LOGO_TYPES.items() if data.startswith(magic)), None)
@@ -187,9 +197,18 @@ class BrandingForm(forms.ModelForm):
             raise forms.ValidationError("The logo must be a PNG or a JPEG image.")
         from PIL import Image, UnidentifiedImageError
 
+        too_large = forms.ValidationError(
+            "The logo is too large in pixels: save it smaller (a few hundred pixels across "
+            "prints sharply)."
+        )
         try:
             with Image.open(io.BytesIO(data)) as image:
+                # A few hundred bytes can claim a billion pixels: the renders would decode them.
+                if image.width * image.height > Image.MAX_IMAGE_PIXELS:
+                    raise too_large
                 image.verify()
+        except Image.DecompressionBombError:
+            raise too_large from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise forms.ValidationError("The logo cannot be read as an image.") from None
         return data, kind

@@ -328,9 +328,10 @@ def _layout(title_rows, header: list[str], roles: dict, column_map) -> str:
         return "mapped"
     names = [_norm(h) for h in header]
     title = " ".join(cell_text(c) for row in title_rows for c in row).casefold()
-    if "n/c" in names or "sage" in title:
+    if "n/c" in names or "nominal code" in names or "sage" in title:
         return "sage"
     year_to_date = any(n.startswith("ytd ") or n.endswith("year to date") for n in names)
+    year_to_date |= any(n.startswith("year to date ") for n in names)
     if year_to_date or "xero" in title:
         return "xero"
     if names and names[0] == "" and roles.get("name") == 0:
@@ -353,27 +354,25 @@ def _title_date(title_rows) -> datetime.date | None:
 
 
 def _date_in(text: str) -> datetime.date | None:
+    """The last date the text names: a trial balance "From 01/04/2026 To 30/11/2026" (Sage
+    Accounting's range) is at the end of its range."""
     text = text.casefold().replace(",", " ")
+    found: list[tuple[int, datetime.date]] = []
     patterns = (
         (r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\s+(\d{4})", (0, 1, 2)),  # 30 November 2026
         (r"([a-z]{3,9})\s+(\d{1,2})(?:st|nd|rd|th)?\s+(\d{4})", (1, 0, 2)),  # November 30 2026
+        (r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b", (0, 1, 2)),  # 30/11/2026
     )
     for pattern, (d, m, y) in patterns:
         for match in re.finditer(pattern, text):
             parts = match.groups()
-            month = _MONTHS.get(parts[m])
+            month = _MONTHS.get(parts[m]) if not parts[m].isdigit() else int(parts[m])
             if month:
                 try:
-                    return datetime.date(int(parts[y]), month, int(parts[d]))
+                    found.append((match.end(), datetime.date(int(parts[y]), month, int(parts[d]))))
                 except ValueError:
                     continue
-    match = re.search(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b", text)
-    if match:
-        try:
-            return datetime.date(int(match[3]), int(match[2]), int(match[1]))
-        except ValueError:
-            return None
-    return None
+    return max(found)[1] if found else None
 
 
 # --- cells ------------------------------------------------------------------------------------

@@ -15,10 +15,17 @@ from django.urls import reverse
 
 from atlasos.tenancy.context import practice_context
 from atlasos.tenancy.models import Practice
-from portal.models import ClientQuery, PortalGrant
+from portal.models import ClientQuery, Delivery, PortalGrant
 from reporting.building import accounts_for
 from reporting.commentary import review_blockers
-from reporting.models import AccountsRender, ReviewPoint, TrialBalance
+from reporting.compliance_tables import compliance_tables, month_end
+from reporting.models import (
+    AccountsRender,
+    PayrollSummary,
+    ReviewPoint,
+    TrialBalance,
+    VatReturn,
+)
 from tasks.models import Pack
 from tests.helpers import sign_in
 
@@ -66,7 +73,26 @@ def test_the_demo_has_real_management_accounts(db, clock, client, moment):
         assert render.document.doc_type == "management_accounts"
         assert ReviewPoint.objects.get(client_query=query).line == "turnover"
         # The preparer explained every material variance: review could start.
-        assert review_blockers(whitfield, newest, accounts_for(whitfield, newest)) == []
+        whitfield_accounts = accounts_for(whitfield, newest)
+        assert review_blockers(whitfield, newest, whitfield_accounts) == []
+        # Her company's budget, last VAT return and payroll, imported as exported.
+        budget = whitfield_accounts.budget_income
+        assert budget is not None and budget.row("turnover").values[1] > 0
+        assert budget.row("turnover").values[3] is not None  # every month of the year budgeted
+        assert VatReturn.objects.filter(
+            client=whitfield, period_end__lte=month_end(newest)
+        ).exists()
+        pay = list(PayrollSummary.objects.filter(client=whitfield).order_by("period"))
+        assert [p.period for p in pay][-1] == newest and all(p.employees == 3 for p in pay)
+        tables = {t.title: t for t in compliance_tables(whitfield, newest)}
+        assert tables["VAT"].source.startswith("The VAT returns imported")
+        assert tables["Payroll"].source == "The payroll summaries imported"
+        # The pack delivered before is the one rendered from her trial balances.
+        delivered = Delivery.objects.filter(pack__client=whitfield).order_by("-pack__period")
+        delivered = delivered.first()
+        assert delivered is not None and delivered.pack.period < newest
+        document = delivered.documents.get()
+        assert AccountsRender.objects.filter(document=document, approved_at__isnull=False).exists()
         for demo_client in clients:
             months = sorted(tb.period for tb in trial_balances if tb.client == demo_client)
             assert len(months) == 14 and months[-1] == newest

@@ -62,6 +62,8 @@ def by_line(result, system: str, guess: bool = False) -> dict:
         ("xero_old_2026-11.csv", "xero", "xero", False),
         ("xero_new_2026-11.csv", "xero", "xero", False),
         ("sage50_2026-11.csv", "sage", "sage", False),
+        # Sage Accounting (cloud): a date range, the period's and the year to date's columns.
+        ("sage_accounting_2026-11.csv", "sage", "sage", False),
         ("quickbooks_2026-11.csv", "quickbooks", "quickbooks", True),
     ],
 )
@@ -73,6 +75,12 @@ def test_each_layout_reads_the_same_books_and_maps_them(name, layout, system, gu
     assert result.total_debit == result.total_credit == Decimal("104010.00")
     assert result.problems() == []
     assert by_line(result, system, guess) == EXPECTED_LINES
+
+
+def test_sage_accounting_is_at_the_end_of_its_date_range():
+    result = read("sage_accounting_2026-11.csv")
+    assert result.as_at == datetime.date(2026, 11, 30)
+    assert result.stated_debit == Decimal("104010.00")  # its year to date total, not the month's
 
 
 def test_xero_year_to_date_columns_are_the_balances_and_codes_come_out_of_the_name():
