@@ -31,7 +31,7 @@ def read_for(client: Client, data: bytes, filename: str, columns: ColumnMap | No
     client's saved column map. Raises TrialBalanceError when none of them reads it."""
     if len(data) > MAX_BYTES:
         raise ImportRefused(
-            f"{filename} is {len(data) // 1024} KB: a trial balance export is far smaller "
+            f"{filename} is {-(-len(data) // 1024)} KB: a trial balance export is far smaller "
             f"(at most {MAX_BYTES // 1024 // 1024} MB). Is this the right file?"
         )
     if columns is not None:

@@ -11,6 +11,8 @@ import pypdf
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from PIL import Image
+from pypdf.generic import ContentStream
 
 from atlasos.tenancy.context import practice_context
 from documents.models import DocType, Document, Source
@@ -154,8 +156,41 @@ def test_no_trial_balance_nothing_to_render(signed_in, practice, harbour):
         assert not AccountsRender.objects.exists()
 
 
+def painted(reader, page) -> tuple[list, set[str]]:
+    """What ``page`` paints: its images (as Pillow images) and its colours (as #rrggbb), read
+    from its content stream and the form XObjects it draws, not from the resources WeasyPrint
+    shares between every page of the document."""
+    images, colours = [], set()
+
+    def walk(content, resources):
+        xobjects = resources.get("/XObject", {}) if resources else {}
+        for operands, operator in ContentStream(content, reader).operations:
+            if operator in (b"rg", b"RG") and len(operands) == 3:
+                colours.add("#" + "".join(f"{round(float(v) * 255):02x}" for v in operands))
+            elif operator == b"Do":
+                xobject = xobjects[operands[0]].get_object()
+                if xobject["/Subtype"] == "/Image":
+                    images.append(xobject.decode_as_image())
+                elif xobject["/Subtype"] == "/Form":
+                    walk(xobject, xobject.get("/Resources", resources))
+
+    walk(page.get_contents(), page["/Resources"])
+    return images, colours
+
+
+def render_to(path, harbour):
+    call_command("render_pack", client=harbour.short_code, period="2026-11", out=str(path))
+    return pypdf.PdfReader(path)
+
+
 def test_the_branding_goes_on_the_cover(signed_in, practice, imported, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # No branding yet: the default colours, the practice's name and no image on the cover.
+    reader = render_to(tmp_path / "plain.pdf", imported)
+    images, colours = painted(reader, reader.pages[0])
+    assert images == [] and "#1f4e79" in colours and "#224466" not in colours
+    assert reader.pages[0].extract_text().count("Harbour & Co Bookkeeping") == 2  # and "by"
 
     response = signed_in.post(
         reverse("reporting:branding"),
@@ -184,12 +219,30 @@ def test_the_branding_goes_on_the_cover(signed_in, practice, imported, tmp_path)
     page = signed_in.get(reverse("reporting:branding")).content.decode()
     assert f'src="data:image/png;base64,{base64.b64encode(PNG).decode()}"' in page
 
-    out = tmp_path / "pack.pdf"
-    call_command("render_pack", client=imported.short_code, period="2026-11", out=str(out))
-    reader = pypdf.PdfReader(out)
+    reader = render_to(tmp_path / "pack.pdf", imported)
     cover = reader.pages[0]
-    assert "/XObject" in cover["/Resources"]  # the logo
+    images, colours = painted(reader, cover)
+    # The logo, itself: 40×20 and pixel for pixel the PNG uploaded.
+    assert [image.size for image in images] == [(40, 20)]
+    uploaded = Image.open(io.BytesIO(PNG)).convert("RGB")
+    assert images[0].convert("RGB").tobytes() == uploaded.tobytes()
+    assert "#224466" in colours and "#1f4e79" not in colours  # the cover's band and title
+    # The logo is on the cover only; the headings are in the main colour, ruled in the accent.
+    assert all(painted(reader, page)[0] == [] for page in reader.pages[1:])
+    assert {"#224466", "#aa3300"} <= painted(reader, reader.pages[1])[1]
     assert "Harbour Demo Ltd" in cover.extract_text()
+    assert cover.extract_text().count("Harbour & Co Bookkeeping") == 1  # the logo instead
+
+    # The logo removed: the name again, no image, the colours kept.
+    response = signed_in.post(
+        reverse("reporting:branding"),
+        {"primary_colour": "#224466", "accent_colour": "#aa3300", "remove_logo": "on"},
+    )
+    assert response.status_code == 302
+    reader = render_to(tmp_path / "no-logo.pdf", imported)
+    images, colours = painted(reader, reader.pages[0])
+    assert images == [] and "#224466" in colours
+    assert reader.pages[0].extract_text().count("Harbour & Co Bookkeeping") == 2
 
 
 def test_render_pack_says_what_is_wrong(db, practice, harbour, tmp_path):

@@ -9,6 +9,7 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 
 from atlasos.tenancy.context import practice_context, unscoped
+from atlasos.tenancy.models import Practice
 from clients.models import Client
 from cycle.periods import parse_month
 
@@ -54,7 +55,10 @@ class Command(BaseCommand):
                 found = found.filter(practice__name=practice)
             found = list(found[:2])
         if not found:
-            raise CommandError(f"No client with the code {code!r}.")
+            if practice and not Practice.objects.filter(name=practice).exists():
+                raise CommandError(f"No practice named {practice!r}.")
+            where = f" in {practice}" if practice else ""
+            raise CommandError(f"No client with the code {code!r}{where}.")
         if len(found) > 1:
             raise CommandError(f"Two practices have a client {code!r}: name one with --practice.")
         return found[0]
