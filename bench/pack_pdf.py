@@ -1,9 +1,10 @@
 """The management accounts pack's figures (issue 14 §7): the PDF rendered in a worker process,
 and the reporting pages' query counts at two sizes.
 
-1. **Render.** A synthetic client with ``--accounts`` accounts (the default makes a pack of
-   about twelve pages: the statements, the variances, the charts, VAT and payroll, the bank
-   reconciliations and the detailed accounts appendix) and fourteen months of trial balances,
+1. **Render.** A synthetic client with ``--accounts`` accounts, a budget, a VAT return and three
+   months of payroll (the default makes a pack of about fifteen pages: the statements, the
+   budget, the variances, the charts, VAT and payroll, the bank reconciliations and the
+   detailed accounts appendix) and fourteen months of trial balances,
    on the configured database. A fresh process (as a Celery worker is) renders the pack through
    the worker's own code (``reporting.rendering.render_and_file``): the first render pays for
    importing WeasyPrint and scanning the fonts; the next ``--repeat`` show a warm worker.
@@ -97,7 +98,58 @@ def make_client(practice, accounts: int):
             ],
             batch_size=2000,
         )
+    add_budget_vat_and_payroll(client)
     return client
+
+
+def add_budget_vat_and_payroll(client) -> None:
+    """What a full pack carries beside the trial balances: a budget for each month of the year
+    on every income statement line, last quarter's VAT return and three months of payroll."""
+    import datetime
+
+    from cycle.periods import add_months
+    from reporting.models import BudgetFigure, BudgetImport, PayrollSummary, VatReturn
+    from reporting.shape import INCOME, UK_SMALL_COMPANY
+
+    start = datetime.date(2026, 4, 1)
+    source = BudgetImport.objects.create(
+        client=client, filename="budget.csv", first_month=start, last_month=add_months(start, 11)
+    )
+    lines = [line.key for line in UK_SMALL_COMPANY.mappable() if line.statement == INCOME]
+    BudgetFigure.objects.bulk_create(
+        BudgetFigure(
+            client=client,
+            period=add_months(start, n),
+            line=line,
+            amount=Decimal(1000 + 100 * i),
+            source=source,
+        )
+        for n in range(12)
+        for i, line in enumerate(lines)
+    )
+    VatReturn.objects.create(
+        client=client,
+        period_start=datetime.date(2026, 9, 1),
+        period_end=datetime.date(2026, 11, 30),
+        **{f"box{n}": Decimal(1000 * n) for n in range(1, 10)},
+        layout="Xero VAT return",
+        filename="vat.csv",
+    )
+    for n in range(3):
+        PayrollSummary.objects.create(
+            client=client,
+            period=add_months(NOVEMBER, -n),
+            gross_pay=Decimal("12000.00"),
+            paye=Decimal("1800.00"),
+            employee_ni=Decimal("700.00"),
+            employer_ni=Decimal("1300.00"),
+            employee_pension=Decimal("600.00"),
+            employer_pension=Decimal("360.00"),
+            net_pay=Decimal("8900.00"),
+            employees=5,
+            layout="BrightPay",
+            filename="payroll.csv",
+        )
 
 
 def worker(practice_id: int, client_id: int, repeat: int, queue) -> None:
