@@ -264,9 +264,12 @@ def _budget_names(client: Client) -> dict[str, str]:
     return {b.key: f"{b.name} ({b.xero})" if b.xero else b.name for b in BOOKS}
 
 
-def render_approved(client: Client, period: datetime.date, preparer, reviewer, finished):
+def render_approved(
+    client: Client, period: datetime.date, preparer, reviewer, finished, *, approved=True
+):
     """The month's pack as the worker renders it, its material variances explained first,
-    filed as version 1 and approved twenty minutes after ``finished``; its document."""
+    filed as version 1 and (``approved``) approved twenty minutes after ``finished``; its
+    document."""
     from documents.models import DocType
     from documents.store import store_generated_pdf
     from reporting.models import AccountsRender
@@ -292,29 +295,31 @@ def render_approved(client: Client, period: datetime.date, preparer, reviewer, f
         requested_by=preparer,
         requested_at=finished - datetime.timedelta(minutes=1),
         finished_at=finished,
-        approved_by=reviewer,
-        approved_at=finished + datetime.timedelta(minutes=20),
+        approved_by=reviewer if approved else None,
+        approved_at=finished + datetime.timedelta(minutes=20) if approved else None,
     )
     return document
 
 
 def seed_review(now: datetime.datetime, *, newest: datetime.date, user, reviewer, demo) -> None:
-    """For the portal contact's company: last month's pack rendered and approved, and a review
-    point put to her as a query waiting in her portal."""
+    """For the portal contact's company: last month's pack rendered, and a review point put to
+    her as a query waiting in her portal (the pack is approved once the point is settled)."""
     if demo:
         _reviewed(demo[0], newest, user, reviewer or user, now)
 
 
 def _reviewed(client: Client, period: datetime.date, preparer, reviewer, now) -> None:
-    """The portal contact's company: its pack rendered an hour ago and approved (filed as the
-    worker files it; its pack's checklist is left as the cycle's story has it), and a review
-    point on its sales put to the client two hours ago, emailed, waiting in her portal."""
+    """The portal contact's company: its pack rendered an hour ago (filed as the worker files
+    it; its pack's checklist is left as the cycle's story has it), and a review point on its
+    sales put to the client two hours ago, emailed, waiting in her portal: the reviewer
+    approves the pack for delivery once it is answered and cleared."""
     from portal import queries
     from portal.models import PortalEmail
     from reporting.models import ReviewPoint
     from tasks.models import Pack
 
-    render_approved(client, period, preparer, reviewer, now - datetime.timedelta(hours=1))
+    hour_ago = now - datetime.timedelta(hours=1)
+    render_approved(client, period, preparer, reviewer, hour_ago, approved=False)
     pack = Pack.objects.filter(client=client, period=period).first()
     if pack is None:
         return

@@ -296,7 +296,7 @@ def seed_practice(
             seed_reconciliations(
                 practice, now, clients=seeded, cycle=cycle, demo=demo, others=others
             )
-            # Her company's pack of last month rendered and approved, and a query in her portal.
+            # Her company's pack of last month rendered, and a query in her portal.
             seed_review(now, newest=cycle.newest, user=team[0], reviewer=team[2], demo=demo)
             # The bell: today's overdue alerts and the older ones already read, none emailed.
             seed_overdue_alerts(practice, now)

@@ -14,6 +14,7 @@ from django.db import transaction
 from atlasos import clock
 from clients.models import Client
 from reporting.models import ManagementCommentary, ReportingSettings, VarianceComment
+from reporting.shape import UK_SMALL_COMPANY
 from reporting.statements import ManagementAccounts
 
 
@@ -27,6 +28,14 @@ class Variance:
     amount: Decimal
     percent: Decimal | None
     comment: str = ""
+
+
+# The lines a preparer explains: the ones accounts are mapped to. A subtotal moves because its
+# lines did, the profit for the year to date grows every month, and the reserves brought
+# forward move once a year by the year's profit: explaining those says nothing new.
+EXPLAINED_LINES = {
+    line.key for line in UK_SMALL_COMPANY.mappable() if line.key != "reserves_brought_forward"
+}
 
 
 def settings_for(client: Client) -> ReportingSettings:
@@ -44,6 +53,8 @@ def material_variances(
     found = []
     for statement in accounts.statements:
         for row in statement.rows:
+            if row.key not in EXPLAINED_LINES:
+                continue
             for index, (amount, percent) in enumerate(row.variances):
                 label = statement.variance_columns[index].lower()
                 if label.startswith("year to date"):

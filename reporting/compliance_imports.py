@@ -1,6 +1,7 @@
 """Saving an imported VAT return or payroll summary for a client: refused when its figures do
 not hold together (the boxes do not add up, rows were not read, the file's total disagrees
-with its rows); a second import of the same VAT period or pay month replaces the first."""
+with its rows); a second import of the same VAT period (or one overlapping it) or of the same
+pay month replaces the first."""
 
 from __future__ import annotations
 
@@ -32,8 +33,9 @@ def vat_period(start: datetime.date, end: datetime.date) -> tuple[datetime.date,
 
 def save_vat_return(
     client: Client, read: ReadVatReturn, start: datetime.date, end: datetime.date, user
-) -> tuple[VatReturn, bool]:
-    """The saved return and whether it replaced one of the same period."""
+) -> tuple[VatReturn, list[str]]:
+    """The saved return and the periods of the returns it replaced: the same period, or one
+    overlapping it (a return saved under the wrong months, now put right)."""
     problems = read.problems()
     if problems:
         raise ImportRefused(" ".join(problems))
@@ -42,18 +44,22 @@ def save_vat_return(
     first, last = vat_period(start, end)
     boxes = {f"box{n}": read.boxes.get(n) for n in range(1, 10)}
     with transaction.atomic():
-        saved, created = VatReturn.objects.update_or_create(
+        list(Client.objects.select_for_update().filter(pk=client.pk).values_list("pk"))
+        overlapping = VatReturn.objects.filter(
+            client=client, period_start__lte=last, period_end__gte=first
+        )
+        replaced = [f"{r.period_start:%b %Y} – {r.period_end:%b %Y}" for r in overlapping]
+        overlapping.delete()
+        saved = VatReturn.objects.create(
             client=client,
             period_start=first,
             period_end=last,
-            defaults={
-                **boxes,
-                "layout": read.layout[:60],
-                "filename": read.filename[:255],
-                "imported_by": user,
-            },
+            **boxes,
+            layout=read.layout[:60],
+            filename=read.filename[:255],
+            imported_by=user,
         )
-    return saved, not created
+    return saved, replaced
 
 
 def save_payroll(

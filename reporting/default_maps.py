@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from reporting.shape import UK_SMALL_COMPANY
+
 # --- names ------------------------------------------------------------------------------------
 
 _OVERHEAD_WORDS = (
@@ -22,9 +24,10 @@ _OVERHEAD_WORDS = (
     ("finance_charges", r"bank (charges|fees)|card (fees|charges)|merchant|finance charge"),
     ("staff_costs", r"wage|salar|payroll|pension|national insurance|\bn\.?i\.?\b|staff|"),
     ("staff_costs", r"directors'? (remuneration|fees)|recruit|training|employee|benefits in kind"),
-    ("premises_costs", r"\brent\b|rates|light|heat|power|electric|\bgas\b|water|premises|"),
+    ("premises_costs", r"\brent\b|rates|\blight|heat|power|electric|\bgas\b|water|premises|"),
     ("premises_costs", r"repairs|maintenance|cleaning|service charge|lease"),
-    ("motor_travel", r"motor|vehicle|fuel|petrol|mileage|travel|parking|subsistence|hotel"),
+    ("motor_travel", r"motor|vehicle|fuel|petrol|mileage|travel|parking|subsistence|hotel|"),
+    ("motor_travel", r"flight|\btrain|\btaxi"),
     ("marketing", r"advertis|marketing|promotion|entertain|gifts|sponsorship|website"),
     ("professional_fees", r"accountan|audit|legal|solicitor|professional|consult|bookkeep"),
     ("taxation", r"corporation tax|income tax expense|deferred tax (charge|expense)"),
@@ -44,8 +47,9 @@ _BALANCE_WORDS = (
     ("provisions", r"deferred tax|provision for liabilit"),
     ("creditors_after_year", r"long[- ]term|hire purchase|mortgage|bounce back|cbils|"),
     ("creditors_after_year", r"(?<!directors )(?<!director's )(?<!directors' )\bloan\b"),
-    ("creditors_within_year", r"creditor|payable|accrual|\bvat\b|paye|national insurance|"),
-    ("creditors_within_year", r"pension|credit card|corporation tax|director|suspense|"),
+    ("creditors_within_year", r"creditor|payable|accrual|\bvat\b|\bpaye\b|"),
+    ("creditors_within_year", r"(pension|national insurance)s? (control|liabilit|due|owed)|"),
+    ("creditors_within_year", r"credit card|corporation tax|director|suspense|"),
     ("creditors_within_year", r"deferred income|income in advance|wages control|net wages"),
     ("cash", r"\bbank\b(?! (charges|fees|interest))|current account|savings|deposit account|"),
     ("cash", r"petty cash|\bcash\b|building society|paypal|stripe"),
@@ -59,7 +63,7 @@ _INCOME_WORDS = (
     ("other_operating_income", r"sundry income|miscellaneous income|commission received"),
     ("cost_of_sales", r"cost of (goods|sales)|purchases|materials|subcontract|sub-contract|"),
     ("cost_of_sales", r"direct (wages|labour|expenses|costs)|carriage|freight in|closing stock"),
-    ("turnover", r"sales|turnover|revenue|fees|takings|income"),
+    ("turnover", r"sales|turnover|revenue|fees? (income|received|earned)|takings|income"),
 )
 _INCOME_RULES = [(line, re.compile(pattern.rstrip("|"))) for line, pattern in _INCOME_WORDS]
 
@@ -110,6 +114,11 @@ def guess_line(name: str) -> str | None:
     text = _words(name)
     if re.search(r"accumulated|less (acc|dep)", text):
         return "tangible_assets"
+    if ":" in name:  # QuickBooks' sub-account: "Office Equipment:Depreciation" is an asset's
+        parent = name.split(":", 1)[0]
+        found = _first(_BALANCE_RULES, parent)
+        if found in ("tangible_assets", "intangible_assets", "investments"):
+            return found
     if re.search(r"depreciat|amortis", text):
         return "depreciation"
     for rules in (_BALANCE_RULES, _INCOME_RULES):
@@ -373,12 +382,20 @@ def default_line(
 ) -> str | None:
     """The line an account belongs to by its type (or its section of the report), or by the
     chart of accounts ``system`` uses; None when neither says."""
-    for kind in (account_type, section):
-        if kind:
-            found = line_for_type(kind, name)
-            if found:
-                return found
+    if account_type:
+        found = line_for_type(account_type, name)
+        if found:
+            return found
     chart = CHARTS.get(system)
-    if chart and code:
-        return chart(code.strip(), name)
-    return None
+    by_chart = chart(code.strip(), name) if chart and code else None
+    by_section = line_for_type(section, name) if section else None
+    if by_chart and by_section and _side(by_chart) != _side(by_section):
+        return by_section  # a chart of the client's own: its report's section says
+    return by_chart or by_section
+
+
+def _side(line: str) -> tuple[str, int]:
+    """Which statement and which side of it a line is on: a report section ("Expenses",
+    "Current Assets") is coarse, and a chart's line on the same side is the finer."""
+    found = UK_SMALL_COMPANY.by_key[line]
+    return found.statement, found.sign

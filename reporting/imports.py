@@ -12,6 +12,7 @@ from django.db.models import Max
 from atlasos import clock
 from clients.models import Client
 from reporting.models import TrialBalance, TrialBalanceColumns, TrialBalanceLine
+from reporting.restatement import figures_replaced
 from reporting.trial_balance import ColumnMap, ReadTrialBalance, read_trial_balance
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -88,6 +89,7 @@ def save(
             lines_of(read, trial_balance),
             batch_size=1000,
         )
+        figures_replaced(client, period, trial_balance.version, user)
         if columns is not None:
             TrialBalanceColumns.objects.update_or_create(
                 client=client, defaults={"columns": columns.as_dict(), "updated_at": clock.now()}

@@ -69,7 +69,8 @@ def client_accounts_part(request, client) -> ClientPart:
 
 def superseded_renders(pack) -> set[int]:
     """The documents of the pack's renders other than the approved one (or, with none
-    approved, other than the newest ready one): not ticked for delivery. One query."""
+    approved, other than the newest ready one): not ticked for delivery. A render of a trial
+    balance since imported again is never kept: it no longer shows the books. One query."""
     renders = list(
         AccountsRender.objects.filter(
             client_id=pack.client_id,
@@ -79,12 +80,13 @@ def superseded_renders(pack) -> set[int]:
             document__isnull=False,
         )
         .order_by("-period", "-version")
-        .values_list("document_id", "approved_at")
+        .values_list("document_id", "approved_at", "trial_balance__is_current")
     )
-    if not renders:
-        return set()
-    keep = next((doc for doc, approved in renders if approved), renders[0][0])
-    return {doc for doc, _ in renders if doc != keep}
+    current = [(doc, approved) for doc, approved, is_current in renders if is_current]
+    keep = next((doc for doc, approved in current if approved), None)
+    if keep is None and current:
+        keep = current[0][0]
+    return {doc for doc, _, _ in renders if doc != keep}
 
 
 def register() -> None:

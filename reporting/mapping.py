@@ -56,6 +56,17 @@ def overrides(client: Client) -> dict[str, str]:
     return dict(AccountMapping.objects.filter(client=client).values_list("account_key", "line"))
 
 
+CHART_LAYOUTS = {"xero", "sage", "quickbooks"}
+
+
+def system_of(line: TrialBalanceLine, client: Client, layout: str = "") -> str:
+    """Whose chart of accounts the line's code is in: the system its file was read as (a Sage
+    export is Sage's chart whatever the client's record says), else the client's."""
+    if not layout and TrialBalanceLine.trial_balance.is_cached(line) and line.trial_balance:
+        layout = line.trial_balance.layout
+    return layout if layout in CHART_LAYOUTS else client.accounting_system
+
+
 def _default(line: TrialBalanceLine, system: str) -> str | None:
     return default_line(
         line.account_code, line.account_name, line.account_type, line.section, system
@@ -83,18 +94,19 @@ def account_rows(client: Client, since: datetime.date | None = None) -> list[Acc
             balance=line.balance,
             period=line.trial_balance.period,
             chosen=chosen.get(line.account_key),
-            default=_default(line, client.accounting_system),
+            default=_default(line, system_of(line, client)),
             guess=guess_line(line.account_name),
         )
     return sorted(rows.values(), key=lambda r: (r.line is not None, r.code or "~", r.name))
 
 
-def mapping_for_lines(client: Client, lines) -> dict[str, str]:
-    """account key → line for ``lines`` (trial balance lines), the client's choices first."""
+def mapping_for_lines(client: Client, lines, layout: str = "") -> dict[str, str]:
+    """account key → line for ``lines`` (trial balance lines), the client's choices first;
+    ``layout``: the layout of the file the (unsaved) lines were read from."""
     chosen = overrides(client)
     mapping = {}
     for line in lines:
-        found = chosen.get(line.account_key) or _default(line, client.accounting_system)
+        found = chosen.get(line.account_key) or _default(line, system_of(line, client, layout))
         if found:
             mapping[line.account_key] = found
     return mapping

@@ -12,7 +12,7 @@ from django.db.models import Max
 from atlasos import clock
 from clients.models import Client
 from reporting.building import accounts_for, current_trial_balance
-from reporting.models import AccountsRender
+from reporting.models import AccountsRender, ReviewPoint
 from reporting.tasks import render_accounts_pack
 
 State = AccountsRender.State
@@ -22,18 +22,25 @@ class RenderRefused(Exception):
     """Nothing rendered; ``str()`` says why."""
 
 
+def unmapped_refusal(unmapped: dict) -> str | None:
+    """Why a pack cannot be prepared while accounts with a balance are on no line."""
+    if not unmapped:
+        return None
+    names = ", ".join(sorted(unmapped)[:5]) + (" and more" if len(unmapped) > 5 else "")
+    return (
+        f"{len(unmapped)} account{'s' if len(unmapped) != 1 else ''} with a balance "
+        f"{'are' if len(unmapped) != 1 else 'is'} not mapped to a report line ({names}): "
+        "map them on the account mapping page before preparing the pack."
+    )
+
+
 def request(client: Client, period: datetime.date, user) -> AccountsRender:
     trial_balance = current_trial_balance(client, period)
     if trial_balance is None:
         raise RenderRefused(f"There is no trial balance for {period:%B %Y} to render.")
-    unmapped = accounts_for(client, period).unmapped
-    if unmapped:
-        names = ", ".join(sorted(unmapped)[:5]) + (" and more" if len(unmapped) > 5 else "")
-        raise RenderRefused(
-            f"{len(unmapped)} account{'s' if len(unmapped) != 1 else ''} with a balance "
-            f"{'are' if len(unmapped) != 1 else 'is'} not mapped to a report line ({names}): "
-            "map them on the account mapping page before preparing the pack."
-        )
+    refusal = unmapped_refusal(accounts_for(client, period).unmapped)
+    if refusal:
+        raise RenderRefused(refusal)
     with transaction.atomic():
         list(Client.objects.select_for_update().filter(pk=client.pk).values_list("pk"))
         versions = AccountsRender.objects.filter(client=client, period=period)
@@ -62,6 +69,16 @@ def approve(render: AccountsRender, user, refusal: str | None = None) -> Account
     if current is None or current.pk != render.trial_balance_id:
         raise RenderRefused(
             "The trial balance was imported again after this version: render it again."
+        )
+    open_points = (
+        ReviewPoint.objects.filter(pack__client_id=render.client_id, pack__period=render.period)
+        .exclude(state=ReviewPoint.State.CLEARED)
+        .count()
+    )
+    if open_points:
+        raise RenderRefused(
+            f"{open_points} review point{'s are' if open_points != 1 else ' is'} not cleared: "
+            "the pack is approved for delivery once the review's points are settled."
         )
     with transaction.atomic():
         list(Client.objects.select_for_update().filter(pk=render.client_id).values_list("pk"))

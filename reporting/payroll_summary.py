@@ -6,11 +6,11 @@ package lets the user choose the columns and none publishes its export's exact l
 - a table, one row per employee (or per pay run), under a header naming the columns: gross pay,
   PAYE, employee and employer NI, employee and employer pension, student loan and net pay, in the
   many spellings the packages use ("EE NIC", "Ees NIC", "Employee NI", "NI Employee", "Tax",
-  "PAYE Tax"...). The rows are added up; blank rows, department headings and subtotals ("Total
-  for Sales") are skipped; a grand total row ("Total", "Totals:", or an unlabelled last row) is
-  kept as the file's own totals and checked against the sum, not used in its place, so that
-  every figure is traceable to an employee. Year-to-date columns ("YTD", Sage's "... TD") are not
-  read: the summary is for the period.
+  "PAYE Tax", Xero Payroll's "Earnings" and "Employee Tax"...). The rows are added up; blank
+  rows, department headings and subtotals ("Total for Sales") are skipped; a grand total row
+  ("Total", "Totals:", or an unlabelled last row) is kept as the file's own totals and checked
+  against the sum, not used in its place, so that every figure is traceable to an employee.
+  Year-to-date columns ("YTD", Sage's "... TD") are not read: the summary is for the period.
 - a period summary, one line per figure ("Gross pay", "£6,450.00"): read when no table header is
   found.
 
@@ -23,7 +23,9 @@ What was checked against published material, and what was assumed: BrightPay's s
 EE/ER columns for NIC and pension and exports to CSV (BrightPay's help; a client handbook);
 Sage 50 Payroll's export names ("Gross Pay", "Total Tax TD", "Ees NIC TD", "Ers NIC TD",
 Staffology's Sage import notes); Staffology's gross-to-net report has "Gross Total" and
-employee pension columns. The other headings are the usual UK payroll terms and are assumed,
+employee pension columns. Xero Payroll's "Earnings", "Deductions", "Reimbursements",
+"Employee Tax" columns are as an acceptance tester's Xero export showed them, not checked against
+a layout Xero publishes. The other headings are the usual UK payroll terms and are assumed,
 as is the title wording the period end is read from ("Pay date", "Period ending", "Tax period",
 "For the period"), and which package wrote the file: named from the file name or title
 (Xero's "Payroll Employee Summary" and "Payroll Activity Summary" report names included), else
@@ -77,6 +79,10 @@ HEADINGS = {
         "total gross earnings",
         "gross wages",
         "total pay",
+        # Xero Payroll: "Earnings" beside "Deductions" and "Reimbursements". Last, so that a
+        # file with "Gross Pay" too reads that.
+        "total earnings",
+        "earnings",
     ),
     "paye": (
         "paye",
@@ -87,6 +93,8 @@ HEADINGS = {
         "total tax",
         "tax deducted",
         "paye deducted",
+        "employee tax",  # Xero Payroll
+        "employees tax",
     ),
     "employer_ni": (
         "er ni",

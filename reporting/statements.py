@@ -181,6 +181,12 @@ class Check:
 def balance_check(shape: Shape, sheet: dict[str, Decimal], unmapped: Balances) -> Check:
     net_assets, capital = sheet[shape.net_assets_line], sheet[shape.capital_line]
     difference = net_assets - capital
+    if not difference and unmapped:
+        return Check(
+            False,
+            f"The balance sheet balances only because the accounts not mapped to a line "
+            f"({len(unmapped)}) balance among themselves: map them.",
+        )
     if not difference:
         return Check(True, f"The balance sheet balances: net assets {net_assets:,.2f}.")
     why = (

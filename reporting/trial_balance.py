@@ -12,7 +12,14 @@ What the exports have in common, and what this reads:
 - the account as a code column (Sage's "N/C", "Account Code"), or inside the name: Xero's
   "Sales (200)", QuickBooks' "4000 Sales" or "4000 · Sales";
 - section rows without amounts (Xero's "Revenue", "Assets"...), kept as a hint for mapping;
-- a total row ("Total", "TOTAL", "Totals:"), read as the file's own totals.
+- a total row ("Total", "TOTAL", "Totals:"), read as the file's own totals: checked against
+  the debit and credit columns as the file prints them (a negative left in the column it is in),
+  and unknown, not zero, when a cell is a formula the spreadsheet never calculated;
+- print stamps above the table (Sage 50's "Date: 07/12/2026" and "Time:", "Printed on...",
+  "Run on...", a timestamp with its time of day) are when the report was made, not the date it is
+  at, and are not read as it;
+- amounts with a decimal point ("1,234.56") or a decimal comma ("1.234,56", "1 234,56"), see
+  ``money``.
 
 Each account row becomes an ``Account`` (debit and credit as ``Decimal``, pence exact); a row
 that cannot be read is rejected with its reason. Pure: bytes in, facts out, no database.
@@ -20,12 +27,15 @@ that cannot be read is rejected with its reason. Pure: bytes in, facts out, no d
 
 from __future__ import annotations
 
+import calendar
 import datetime
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from documents.spreadsheets import Cell, SpreadsheetError, cell_text, read_table
+from documents.spreadsheets import Cell, SpreadsheetError, cell_text, is_xlsx, read_table
 
 ZERO = Decimal("0.00")
 PENNY = Decimal("0.01")
@@ -129,6 +139,11 @@ class ReadTrialBalance:
     as_at: datetime.date | None = None
     stated_debit: Decimal | None = None
     stated_credit: Decimal | None = None
+    # The accounts' debit and credit columns added up as the file prints them: a negative in
+    # the credit column is a debit in ``accounts`` but stays a negative credit here, as in the
+    # file's own total row.
+    column_debit: Decimal = ZERO
+    column_credit: Decimal = ZERO
 
     @property
     def total_debit(self) -> Decimal:
@@ -156,11 +171,16 @@ class ReadTrialBalance:
                 f"The trial balance does not balance: debits {self.total_debit:,.2f}, credits "
                 f"{self.total_credit:,.2f}, a difference of {abs(self.difference):,.2f}."
             )
-        if self.stated_debit is not None and self.stated_debit != self.total_debit:
-            found.append(
-                f"The file's own total row says debits {self.stated_debit:,.2f}, but its rows "
-                f"add up to {self.total_debit:,.2f}: some rows were not read."
-            )
+        for side, stated, printed in (
+            ("debits", self.stated_debit, self.column_debit),
+            ("credits", self.stated_credit, self.column_credit),
+        ):
+            # The total row adds up the columns as printed, negatives where they are.
+            if stated is not None and stated != printed:
+                found.append(
+                    f"The file's own total row says {side} {stated:,.2f}, but its rows add up "
+                    f"to {printed:,.2f}: some rows were not read."
+                )
         return found
 
 
@@ -203,7 +223,7 @@ def read_trial_balance(
         amounts = [roles.get(k) for k in ("debit", "credit", "balance") if k in roles]
         has_amount = any(_get(texts, i) for i in amounts)
         if _is_grand_total(label, code_text):
-            result.stated_debit, result.stated_credit = _stated(texts, roles, column_map)
+            result.stated_debit, result.stated_credit = _stated(texts, roles)
             continue
         if _is_subtotal(label, code_text):
             continue
@@ -211,6 +231,7 @@ def read_trial_balance(
             section = label if len(label) < 60 else section
             continue
         try:
+            printed = _columns(texts, roles)
             debit, credit = _amounts(texts, roles, column_map)
         except ValueError as problem:
             result.rejected.append(Rejected(number, _row_text(texts), str(problem)))
@@ -232,6 +253,9 @@ def read_trial_balance(
             )
             continue
         seen[key] = number
+        if printed is not None:
+            result.column_debit += printed[0]
+            result.column_credit += printed[1]
         result.accounts.append(
             Account(
                 code=code[:20],
@@ -252,9 +276,40 @@ def read_trial_balance(
 def _rows(data: bytes, filename: str) -> list[list[Cell]]:
     try:
         # QuickBooks writes its XLSX amounts as formulas ("=15000.00") with no cached value.
-        return read_table(data, filename, literal_formulas=True)
+        rows = read_table(data, filename, literal_formulas=True)
     except SpreadsheetError as error:
         raise TrialBalanceError(error.filename, error.where, error.problem) from None
+    if is_xlsx(data):
+        _show_uncalculated_formulas(rows, data)
+    return rows
+
+
+def _show_uncalculated_formulas(rows: list[list[Cell]], data: bytes) -> None:
+    """Puts back the formula of each cell that has one but no value saved with it
+    ("=SUM(B6:B8)", in a workbook written by a program, not saved by Excel), where the
+    spreadsheet reader leaves it empty: an amount that was never worked out is unknown, not
+    zero. A plain number's formula ("=1500.00") has been read as that number already."""
+    import openpyxl  # imported here: only XLSX uploads pay for it
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return  # read once already: never here, but then no formulas, as before
+    try:
+        written: list[list[Cell]] = []
+        # The sheet the reader chose, by the same rule: the first with rows.
+        for sheet in workbook.worksheets:
+            written = [list(row) for row in sheet.iter_rows(values_only=True)]
+            while written and all(value in (None, "") for value in written[-1]):
+                written.pop()
+            if written:
+                break
+    finally:
+        workbook.close()
+    for row, formulas in zip(rows, written, strict=False):
+        for index, formula in enumerate(formulas[: len(row)]):
+            if row[index] is None and isinstance(formula, str) and formula.startswith("="):
+                row[index] = formula
 
 
 def _norm(text: str) -> str:
@@ -339,18 +394,64 @@ def _layout(title_rows, header: list[str], roles: dict, column_map) -> str:
     return "table"
 
 
+# When the report was printed or run, not the date it is at: a label starting a cell (Sage 50's
+# "Date: 07/12/2026" and "Time:", "Printed on 7 December 2026", "Run on", "Report date:") ...
+_PRINT_LABEL = re.compile(
+    r"^(?:date|time|date\s+printed|print(?:ed)?(?:\s+(?:on|at|date|time))?"
+    r"|run(?:\s+(?:on|at|date|time))?|report\s+(?:date|time|run(?:\s+(?:on|at))?)"
+    r"|(?:generated|created|exported|downloaded)(?:\s+(?:on|at))?)"
+    r"\s*(?::|$|(?=\d))",
+    re.IGNORECASE,
+)
+# ... or inside one, after the date it is at: "Trial Balance as at 30/11/2026 - printed ...".
+_PRINT_STAMP = re.compile(
+    r"\b(?:printed|print date|run on|run date|report date|generated|exported|downloaded)\b",
+    re.IGNORECASE,
+)
+# Sage 50's period: "To Period: Month 8, November 2026" (commas made spaces, lower case).
+_TO_PERIOD = re.compile(r"\bto period:?\s+(?:month\s+\d{1,2}\s+)?([a-z]{3,9})\s+(\d{4})")
+# A date with its time of day is a timestamp: "Monday, Dec 07, 2026 09:12:01 AM".
+_TIME_OF_DAY = re.compile(r"\s*(?:at\s+)?\d{1,2}:\d{2}")
+
+
 def _title_date(title_rows) -> datetime.date | None:
     for row in title_rows:
-        for cell in row:
+        cells = _without_print_stamps(row)
+        for cell in cells:
             if isinstance(cell, datetime.datetime):
-                return cell.date()
-            if isinstance(cell, datetime.date):
+                if cell.time() == datetime.time(0):
+                    return cell.date()
+            elif isinstance(cell, datetime.date):
                 return cell
         # "As of November 30, 2026" unquoted in a CSV is two cells.
-        found = _date_in(" ".join(cell_text(cell) for cell in row))
+        found = _date_in(" ".join(c for c in cells if isinstance(c, str)))
         if found:
             return found
     return None
+
+
+def _without_print_stamps(row) -> list[Cell]:
+    """The title row's cells less when it was printed: a cell that is a print label, the value
+    beside a bare label ("Date:" | 07/12/2026), and a stamp at the end of a cell's text."""
+    kept: list[Cell] = []
+    beside_label = False
+    for cell in row:
+        text = cell_text(cell)
+        if not text:
+            continue
+        if beside_label:
+            beside_label = False
+            continue
+        if isinstance(cell, (datetime.date, datetime.datetime)):
+            kept.append(cell)
+            continue
+        label = _PRINT_LABEL.match(text)
+        if label:
+            beside_label = not text[label.end() :].strip()
+            continue
+        stamp = _PRINT_STAMP.search(text)
+        kept.append(text[: stamp.start()] if stamp else text)
+    return kept
 
 
 def _date_in(text: str) -> datetime.date | None:
@@ -365,6 +466,8 @@ def _date_in(text: str) -> datetime.date | None:
     )
     for pattern, (d, m, y) in patterns:
         for match in re.finditer(pattern, text):
+            if _TIME_OF_DAY.match(text, match.end()):
+                continue  # when it was printed
             parts = match.groups()
             month = _MONTHS.get(parts[m]) if not parts[m].isdigit() else int(parts[m])
             if month:
@@ -372,6 +475,12 @@ def _date_in(text: str) -> datetime.date | None:
                     found.append((match.end(), datetime.date(int(parts[y]), month, int(parts[d]))))
                 except ValueError:
                     continue
+    # Sage 50: "To Period: Month 8, November 2026", at the end of that month.
+    for match in _TO_PERIOD.finditer(text):
+        month, year = _MONTHS.get(match[1]), int(match[2])
+        if month:
+            last = calendar.monthrange(year, month)[1]
+            found.append((match.end(), datetime.date(year, month, last)))
     return max(found)[1] if found else None
 
 
@@ -416,11 +525,21 @@ def _code_and_name(code_text: str, name_text: str) -> tuple[str, str]:
 
 def money(text: str) -> Decimal:
     """An amount as accounting systems print it: "1,234.56", "£1,234.56", "(1,234.56)",
-    "1,234.56 CR", "-", "" (nothing: zero). Raises ValueError saying what is wrong."""
+    "1,234.56 CR", "-", "" (nothing: zero), and with a decimal comma where that is the custom:
+    "1.234,56", "1 234,56", "12,50". Raises ValueError saying what is wrong, and rather than
+    guess, for "12.500": 12.50, or twelve thousand five hundred with a dot between the
+    thousands?"""
     raw = text
-    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    text = text.strip()
+    for space in ("\u00a0", "\u202f", "\u2009", " "):
+        text = text.replace(space, "")
     if text in ("", "-", "–", "—"):
         return ZERO
+    if text.startswith("="):
+        raise ValueError(
+            f"'{raw}' is a formula with no saved value: open the file in Excel, save it and "
+            "upload it again"
+        )
     negative = False
     for mark in ("£", "$", "€", "GBP", "USD", "EUR"):
         text = text.replace(mark, "")
@@ -433,24 +552,76 @@ def money(text: str) -> Decimal:
         text = text[:-2]
     if text.startswith(("-", "\u2212")):
         negative, text = not negative, text[1:]
-    text = text.replace(",", "")
+    sign = "-" if negative else ""
     try:
-        value = Decimal(text)
+        value = Decimal(_decimal_point(text, raw, sign))
     except InvalidOperation:
         raise ValueError(f"'{raw}' is not an amount") from None
     if not value.is_finite():
         raise ValueError(f"'{raw}' is not an amount")
-    # A spreadsheet's float (0.30000000000000004) is pence; "1.234" is not.
+    # A spreadsheet's float (0.30000000000000004) is pence; "1,234.567" is not.
     if abs(value - value.quantize(PENNY)) > Decimal("0.000001"):
         raise ValueError(f"'{raw}' has more than two decimal places")
     value = value.quantize(PENNY)
     return -value if negative else value
 
 
+def _decimal_point(text: str, raw: str, sign: str) -> str:
+    """The number with its thousands separators gone and a point before the decimals.
+
+    The separator written last is the decimal mark when both are there ("1,234.56",
+    "1.234,56"). A comma alone separates thousands when three digits follow it ("1,234",
+    "1,234,567"), else it is the decimal mark ("12,50"). A dot alone is the decimal point,
+    unless it could as well separate thousands: "12.500" and "1.234.567" are refused."""
+    not_amount = ValueError(f"'{raw}' is not an amount")
+    comma, dot = text.rfind(","), text.rfind(".")
+    if comma >= 0 and dot >= 0:
+        mark, other = (",", ".") if comma > dot else (".", ",")
+        whole, _, decimals = text.rpartition(mark)
+        if mark in whole or other in decimals:
+            raise not_amount
+        return whole.replace(other, "") + "." + decimals
+    if comma >= 0:
+        groups = text.split(",")
+        if len(groups) == 2 and len(groups[1]) != 3:
+            return groups[0] + "." + groups[1]
+        return text.replace(",", "")
+    groups = text.split(".")
+    thousands = (
+        len(groups) > 1
+        and groups[0].isdigit()
+        and 1 <= len(groups[0]) <= 3
+        and not groups[0].startswith("0")
+        and all(len(g) == 3 and g.isdigit() for g in groups[1:])
+    )
+    if not thousands:
+        return text
+    as_thousands = f"{sign}{int(''.join(groups)):,}"
+    if len(groups) > 2:
+        raise ValueError(
+            f"'{raw}' could be {as_thousands} with dots between the thousands, but has no "
+            "decimals to say so: export the amounts with two decimal places"
+        )
+    as_decimal = Decimal(text)
+    if as_decimal == as_decimal.quantize(PENNY):
+        as_decimal = as_decimal.quantize(PENNY)
+    raise ValueError(
+        f"'{raw}' could be {sign}{as_decimal} or {as_thousands}: export the amounts with two "
+        f"decimal places ({as_thousands}.00, or {as_thousands.replace(',', '.')},00 where the "
+        "comma is the decimal mark)"
+    )
+
+
+def _columns(texts, roles) -> tuple[Decimal, Decimal] | None:
+    """The debit and credit cells as the file prints them; None for one balance column."""
+    if "debit" not in roles:
+        return None
+    return money(_get(texts, roles["debit"])), money(_get(texts, roles["credit"]))
+
+
 def _amounts(texts, roles, column_map) -> tuple[Decimal, Decimal]:
     if "debit" in roles:
-        debit = money(_get(texts, roles["debit"]))
-        credit = money(_get(texts, roles["credit"]))
+        debit, credit = _columns(texts, roles)
         if debit < 0 or credit < 0:  # a negative in one column is the other side
             net = debit - credit
             return (net, ZERO) if net >= 0 else (ZERO, -net)
@@ -461,11 +632,15 @@ def _amounts(texts, roles, column_map) -> tuple[Decimal, Decimal]:
     return (balance, ZERO) if balance >= 0 else (ZERO, -balance)
 
 
-def _stated(texts, roles, column_map) -> tuple[Decimal | None, Decimal | None]:
-    try:
-        debit, credit = _amounts(texts, roles, column_map)
-    except ValueError:
-        return None, None
+def _stated(texts, roles) -> tuple[Decimal | None, Decimal | None]:
+    """The total row's debit and credit as printed: each None when its cell cannot be read
+    (a formula never calculated), unknown rather than zero; None for one balance column."""
     if "debit" not in roles:
         return None, None
-    return debit, credit
+    stated = []
+    for role in ("debit", "credit"):
+        try:
+            stated.append(money(_get(texts, roles[role])))
+        except ValueError:
+            stated.append(None)
+    return stated[0], stated[1]

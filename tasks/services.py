@@ -217,6 +217,21 @@ def auto_untick(pack: Pack, auto_key: str, *, reason: str) -> int:
     return len(items)
 
 
+def auto_untick_stage(pack: Pack, stage: str, *, reason: str) -> int:
+    """The reverse of ``auto_tick_stage``: the whole stage's work no longer stands (the review
+    signed off on figures since replaced). Unticks its ticked items, recorded as automatic with
+    ``reason``; a delivered pack is left as it is. Returns how many it unticked."""
+    with transaction.atomic():
+        pack = Pack.objects.select_for_update().get(pk=pack.pk)
+        if pack.is_complete:
+            return 0
+        items = list(PackItem.objects.filter(pack=pack, stage=stage, done_at__isnull=False))
+        _change_automatically(
+            pack, items, done=False, reasons={item.auto_key: reason for item in items}
+        )
+    return len(items)
+
+
 def follow_documents(pack: Pack, answers: dict[str, list[str] | None]) -> None:
     """Bring the pack's items that follow its document request in line with the request.
 

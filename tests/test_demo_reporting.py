@@ -69,7 +69,8 @@ def test_the_demo_has_real_management_accounts(db, clock, client, moment):
         render = AccountsRender.objects.select_related("document").get(
             client=whitfield, period=newest
         )
-        assert render.state == "ready" and render.approved_at is not None
+        # Rendered; approved once the review point put to her is settled.
+        assert render.state == "ready" and render.approved_at is None
         assert render.document.doc_type == "management_accounts"
         assert ReviewPoint.objects.get(client_query=query).line == "turnover"
         # The preparer explained every material variance: review could start.

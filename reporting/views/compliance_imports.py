@@ -62,10 +62,13 @@ def import_vat_return(request: HttpRequest, code) -> HttpResponse:
             except ImportRefused as error:
                 refused = str(error)
             else:
+                replacing = (
+                    f", replacing the return held for {', '.join(replaced)}" if replaced else ""
+                )
                 messages.success(
                     request,
                     f"VAT return for {saved.period_start:%B %Y} to {saved.period_end:%B %Y} "
-                    f"saved{', replacing the one imported before' if replaced else ''}.",
+                    f"saved{replacing}.",
                 )
                 return _back(client, period)
     else:

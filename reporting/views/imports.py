@@ -82,7 +82,7 @@ def import_trial_balance(request: HttpRequest, code) -> HttpResponse:
             )
             return redirect(_accounts_url(client, period))
     lines = imports.lines_of(read)
-    mapping = mapping_for_lines(client, lines)
+    mapping = mapping_for_lines(client, lines, read.layout)
     context.update(
         {
             "read": read,

@@ -3,6 +3,7 @@ each figure put on its report line, and the month and the year to date against i
 hand for Harbour Demo Ltd (31 March year end; budget 9,500 sales and 2,225 profit a month)."""
 
 import datetime
+import shutil
 from decimal import Decimal
 
 import pytest
@@ -181,17 +182,18 @@ def test_a_material_variance_on_budget_needs_a_comment(with_trial_balances, prac
 
     with practice_context(practice.pk):
         ReportingSettings.objects.create(
-            client=harbour, materiality_amount=D("400"), materiality_percent=D("15")
+            client=harbour, materiality_amount=D("100"), materiality_percent=D("5")
         )
     _save_budget(with_trial_balances, harbour, _import_budget(with_trial_balances, harbour))
     page = with_trial_balances.get(
         reverse("reporting:accounts", args=[harbour.code]), {"period": "2026-11"}
     )
     on_budget = [v for v in page.context["variances"] if v.against == "on budget"]
+    # The lines accounts are mapped to, not the subtotals that move with them.
     assert [(v.key, v.current, v.compared, v.amount) for v in on_budget] == [
-        ("operating_profit", D("2750.00"), D("2300.00"), D("450.00")),
-        ("profit_before_tax", D("2720.00"), D("2300.00"), D("420.00")),
-        ("profit_after_tax", D("2720.00"), D("2300.00"), D("420.00")),
+        ("turnover", D("10000.00"), D("9500.00"), D("500.00")),
+        ("cost_of_sales", D("4000.00"), D("3800.00"), D("200.00")),
+        ("marketing", D("0.00"), D("150.00"), D("-150.00")),
     ]
 
 
@@ -273,3 +275,46 @@ def test_the_pack_prints_the_budget(
     assert "Against budget" in text
     for figure in ("9,500.00", "76,000.00", "18,400.00", "3,360.00", "18.3"):
         assert figure in text
+
+
+def words_past_the_margin(data: bytes, tmp_path, margin: float = 20) -> list[tuple]:
+    """Each word poppler's ``pdftotext -bbox`` places beyond a page's width less ``margin``
+    points: (page, word, its right edge)."""
+    import re
+    import subprocess
+
+    pdf, boxes = tmp_path / "pack.pdf", tmp_path / "pack.html"
+    pdf.write_bytes(data)
+    subprocess.run(["pdftotext", "-bbox", str(pdf), str(boxes)], check=True)
+    found = []
+    for number, page in enumerate(boxes.read_text().split("<page ")[1:], start=1):
+        width = float(re.search(r'width="([\d.]+)"', page)[1])
+        for right, word in re.findall(
+            r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', page
+        ):
+            if float(right) > width - margin:
+                found.append((number, word, float(right)))
+    return found
+
+
+@pytest.mark.skipif(
+    not shutil.which("pdftotext"), reason="poppler's pdftotext is not installed (poppler-utils)"
+)
+def test_every_column_of_the_pack_is_on_the_page(
+    with_trial_balances, practice, harbour, django_capture_on_commit_callbacks, tmp_path
+):
+    """The income statement's variance columns and the budget's eight columns fit inside an A4
+    page's width (595 points) with its margin."""
+    from documents.models import DocType, Document
+    from tests.reporting.test_pack_pdf import render
+
+    _save_budget(with_trial_balances, harbour, _import_budget(with_trial_balances, harbour))
+    render(with_trial_balances, harbour, django_capture_on_commit_callbacks)
+    with practice_context(practice.pk):
+        document = Document.objects.get(doc_type=DocType.MANAGEMENT_ACCOUNTS)
+    data = b"".join(
+        with_trial_balances.get(
+            reverse("document_download", args=[document.code])
+        ).streaming_content
+    )
+    assert words_past_the_margin(data, tmp_path) == []

@@ -112,6 +112,58 @@ def test_xero_total_row_agrees():
     assert result.stated["net_pay"] == Decimal("5276.72")
 
 
+def test_xero_payroll_earnings_and_employee_tax_headings():
+    """Xero Payroll's activity summary: "Earnings" is the gross pay, "Employee Tax" the PAYE;
+    its "Deductions" (Alice's student loan among them) and "Reimbursements" are not read."""
+    result = read("xero_payroll_activity_summary_2026-11.csv")
+    assert result.layout == "Xero Payroll"
+    assert result.figures() == {
+        **SAME_PAYROLL,
+        "student_loan": None,  # inside Xero's "Deductions", not a column of its own
+        "net_pay": Decimal("5301.72"),  # Ben's 25.00 of expenses repaid with his pay
+    }
+    assert result.columns == {
+        "gross_pay": "Earnings",
+        "paye": "Employee Tax",
+        "employee_ni": "Employee NI",
+        "employer_ni": "Employer NI",
+        "employee_pension": "Employee Pension",
+        "employer_pension": "Employer Pension",
+        "net_pay": "Net Pay",
+    }
+    assert result.employees == 3
+    assert result.period_end == NOVEMBER_30
+    assert (result.stated_row, result.stated["gross_pay"]) == (9, Decimal("6450.00"))
+    assert result.rejected == []
+    assert result.problems() == []
+
+
+@pytest.mark.parametrize("gross", ["Earnings", "Total Earnings", "Gross Earnings", "Gross Pay"])
+@pytest.mark.parametrize("tax", ["Employee Tax", "Tax Deducted", "Income Tax", "PAYE"])
+def test_gross_pay_and_paye_under_their_other_names(gross, tax):
+    data = f"Employee,{gross},{tax},Net Pay\nAlice Brown,3000.00,390.40,2609.60\n".encode()
+    result = read_payroll_summary(data, "pay.csv")
+    assert (result.gross_pay, result.paye) == (Decimal("3000.00"), Decimal("390.40"))
+    assert result.columns == {"gross_pay": gross, "paye": tax, "net_pay": "Net Pay"}
+
+
+def test_earnings_beside_gross_pay_is_not_taken_for_it():
+    data = b"Employee,Earnings,Gross Pay,Net Pay\nAlice Brown,3100.00,3000.00,2600.00\n"
+    assert read_payroll_summary(data, "pay.csv").gross_pay == Decimal("3000.00")
+
+
+def test_a_payroll_with_decimal_commas_is_read_at_its_full_value():
+    data = (
+        b"Employee;Gross Pay;Tax;Net Pay\n"
+        b"Alice Brown;3.000,00;390,40;2.609,60\n"
+        b"Ben Carter;2.250,00;240,40;2.009,60\n"
+        b"Total;5.250,00;630,80;4.619,20\n"
+    )
+    result = read_payroll_summary(data, "pay.csv")
+    assert (result.gross_pay, result.paye) == (Decimal("5250.00"), Decimal("630.80"))
+    assert result.problems() == []
+
+
 def test_a_staffology_gross_to_net_workbook_with_a_pay_date_cell():
     rows = [
         ["Gross to Net Report"],

@@ -98,9 +98,27 @@ def test_the_same_period_again_replaces_it(imported, practice, harbour):
         preview = _read(imported, harbour, "vat", data, "vat.csv")
         response = _save(imported, harbour, "vat", preview, start="2026-09", end="2026-11")
     followed = imported.get(response["Location"])
-    assert "replacing the one imported before" in html.unescape(followed.content.decode())
+    assert "replacing the return held for Sep 2026 – Nov 2026" in html.unescape(
+        followed.content.decode()
+    )
     with practice_context(practice.pk):
         assert list(VatReturn.objects.values_list("box5", flat=True)) == [D("160.00")]
+
+
+def test_a_return_saved_under_the_wrong_months_is_replaced_when_put_right(
+    imported, practice, harbour
+):
+    data = b"Box,Amount\n1,100\n3,100\n4,40\n5,60\n"
+    preview = _read(imported, harbour, "vat", data, "vat.csv")
+    _save(imported, harbour, "vat", preview, start="2026-09", end="2026-11")
+    preview = _read(imported, harbour, "vat", data, "vat.csv")
+    response = _save(imported, harbour, "vat", preview, start="2026-10", end="2026-12")
+    followed = html.unescape(imported.get(response["Location"]).content.decode())
+    assert "replacing the return held for Sep 2026 – Nov 2026" in followed
+    with practice_context(practice.pk):
+        assert list(VatReturn.objects.values_list("period_start", "period_end")) == [
+            (datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
+        ]
 
 
 def test_a_return_whose_boxes_do_not_add_up_cannot_be_saved(imported, practice, harbour):

@@ -24,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--practice", help="The practice's name, when the code is ambiguous.")
 
     def handle(self, *args, **options):
+        from reporting.building import accounts_for
         from reporting.pack_document import NothingToRender, render_pack_pdf
+        from reporting.pack_versions import unmapped_refusal
 
         period = parse_month(options["period"])
         if period is None:
@@ -33,6 +35,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with practice_context(client.practice_id):
             client = Client.objects.select_related("practice").get(pk=client.pk)
+            accounts = accounts_for(client, period)
+            refusal = unmapped_refusal(accounts.unmapped) if accounts else None
+            if refusal:
+                raise CommandError(f"{client.name}, {period:%B %Y}: {refusal}")
             try:
                 pdf, pages = render_pack_pdf(client, period)
             except NothingToRender as nothing:
