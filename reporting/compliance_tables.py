@@ -126,7 +126,7 @@ def vat_table(client: Client, period: datetime.date, accounts_by_month) -> Table
         boxes = [n for n in range(1, 10) if any(r.box(n) is not None for r in returns)]
         table = Table(
             "VAT",
-            f"The VAT returns imported ({returns[0].layout}, {returns[0].filename})",
+            "The VAT returns imported",
             [f"{r.period_start:%b %Y} – {r.period_end:%b %Y}" for r in returns],
             [(BOX_LABELS[n], [r.box(n) for r in returns]) for n in boxes],
         )
@@ -188,7 +188,7 @@ def payroll_table(
 def _summary_note(month: datetime.date, summary: PayrollSummary) -> str:
     paid = summary.employees
     people = f"{paid} employee{'s' if paid != 1 else ''} paid, " if paid else ""
-    return f"{month:%B %Y}: {people}from {summary.filename} ({summary.layout})."
+    return f"{month:%B %Y}: {people}from the payroll summary ({summary.layout})."
 
 
 def compliance_tables(client: Client, period: datetime.date) -> list[Table]:

@@ -232,7 +232,11 @@ class RaisePointForm(forms.Form):
         choices=[("", "The accounts as a whole")]
         + [(line.key, line.label) for line in UK_SMALL_COMPANY.lines],
     )
-    text = MultiLineField(label="Review point", max_length=2000)
+    text = MultiLineField(
+        label="Review point",
+        max_length=2000,
+        error_messages={"required": "Write the point: what should the preparer look at?"},
+    )
 
 
 class AnswerForm(forms.Form):
@@ -257,6 +261,15 @@ class ReportingSettingsForm(forms.ModelForm):
     class Meta:
         model = ReportingSettings
         fields = ["materiality_amount", "materiality_percent", "commentary_required"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        # "1,000", "£1,000" and "10 %" are how people write them.
+        if data is not None:
+            data = data.copy()
+            for name in ("materiality_amount", "materiality_percent"):
+                if isinstance(data.get(name), str):
+                    data[name] = data[name].replace(",", "").replace("£", "").strip(" %")
+        super().__init__(data, *args, **kwargs)
 
     def clean_materiality_amount(self):
         value = self.cleaned_data["materiality_amount"]

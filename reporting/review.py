@@ -31,7 +31,13 @@ class ReviewRefused(Exception):
 def reviewer_refusal(pack: Pack, user) -> str | None:
     """Why ``user`` may not review ``pack`` (the rule of its review items), or None."""
     item = PackItem(pack=pack, stage=Stage.REVIEW)
-    return tick_refusal(item, user)
+    refusal = tick_refusal(item, user)
+    if refusal and "tick review items" in refusal:  # said of the checklist's ticks
+        return (
+            "Only a partner or manager reviews a pack: clears its points, signs it off and "
+            "approves its PDF."
+        )
+    return refusal
 
 
 def _event(pack: Pack, user, detail: str, action: str = PackEvent.Action.NOTE) -> None:

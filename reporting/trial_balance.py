@@ -195,6 +195,8 @@ def read_trial_balance(
 ) -> ReadTrialBalance:
     rows = _rows(data, filename)
     header_at, roles = _find_header(rows, column_map)
+    if header_at is None and column_map is not None:
+        raise TrialBalanceError(filename, "", _missing_columns(rows, column_map))
     if header_at is None:
         raise TrialBalanceError(
             filename,
@@ -325,6 +327,33 @@ def _find_header(rows, column_map: ColumnMap | None) -> tuple[int | None, dict[s
         if roles is not None:
             return index, roles
     return None, {}
+
+
+def _missing_columns(rows, column_map: ColumnMap) -> str:
+    """Which of the column map's columns the file lacks, beside the header row that has the
+    most of them."""
+    wanted = {
+        role: getattr(column_map, role)
+        for role in ("code", "name", "account_type", "debit", "credit", "balance")
+        if _norm(getattr(column_map, role))
+    }
+    best: list = []
+    for row in rows[:HEADER_SEARCH_ROWS]:
+        names = [_norm(c) for c in row]
+        found = [role for role, text in wanted.items() if _norm(text) in names]
+        if len(found) > len(best) or not best:
+            best, header = found, [cell_text(c) for c in row if cell_text(c)]
+    missing = [f"'{wanted[role]}'" for role in wanted if role not in best]
+    if not missing:
+        return (
+            "the columns chosen need an account (code or name) and debit and credit columns, "
+            "or one balance column"
+        )
+    shown = ", ".join(f"'{name}'" for name in header[:12]) if best else "none that match"
+    return (
+        f"the column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+        f"{'are' if len(missing) > 1 else 'is'} not in the file (its header row has {shown})"
+    )
 
 
 def _mapped_roles(names: list[str], column_map: ColumnMap) -> dict[str, int] | None:

@@ -26,7 +26,13 @@ from atlasos.tenancy.routes import public
 from portal import portal_accounts
 from portal.contact_access import access_granted_client, contact_required, frame
 from portal.forms import SignInLinkForm
-from portal.models import DocumentRequest, PortalAccount, PortalLink, RequestStatus
+from portal.models import (
+    ClientQuery,
+    DocumentRequest,
+    PortalAccount,
+    PortalLink,
+    RequestStatus,
+)
 from portal.requests import with_progress
 
 # The session records this backend; it must be one of AUTHENTICATION_BACKENDS, or the next
@@ -125,10 +131,11 @@ def _set_password_with_link(request: HttpRequest, token: str, link: PortalLink) 
 @require_GET
 def portal_home(request: HttpRequest) -> HttpResponse:
     """What does my accountant still need from me, and by when? Every granted client's open
-    requests (sent, not complete or cancelled) with progress and due date.
+    requests (sent, not complete or cancelled) with progress and due date, and the questions
+    waiting for an answer.
 
     Queries: session, user, portal account, granted clients (twice: ids, names), requests with
-    their item counts."""
+    their item counts, open client queries."""
     context = frame(request, None, "home")
     clients = context["portal_clients"]
     open_requests = (
@@ -154,12 +161,20 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     for document_request in open_requests:
         document_request.is_overdue = document_request.due < today
         by_client[document_request.client_id].append(document_request)
-    sections = [(client, by_client.get(client.pk, [])) for client in clients]
+    asked = defaultdict(list)
+    for query in ClientQuery.objects.filter(
+        client_id__in=[c.pk for c in clients], state=ClientQuery.State.OPEN
+    ).order_by("asked_at", "pk"):
+        asked[query.client_id].append(query)
+    sections = [
+        (client, by_client.get(client.pk, []), asked.get(client.pk, [])) for client in clients
+    ]
     context.update(
+        query_count=sum(len(found) for found in asked.values()),
         sections=sections,
         today=today,
-        open_count=sum(len(requests) for _, requests in sections),
-        overdue_count=sum(r.is_overdue for _, requests in sections for r in requests),
+        open_count=sum(len(requests) for _, requests, _ in sections),
+        overdue_count=sum(r.is_overdue for _, requests, _ in sections for r in requests),
     )
     return render(request, "portal/contact/home.html", context)
 

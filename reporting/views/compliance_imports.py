@@ -65,6 +65,12 @@ def import_vat_return(request: HttpRequest, code) -> HttpResponse:
                 replacing = (
                     f", replacing the return held for {', '.join(replaced)}" if replaced else ""
                 )
+                stated = (read.period_start, read.period_end)
+                if all(stated) and stated != (saved.period_start, saved.period_end):
+                    replacing += (
+                        f" (the file says {read.period_start:%-d %B %Y} to "
+                        f"{read.period_end:%-d %B %Y})"
+                    )
                 messages.success(
                     request,
                     f"VAT return for {saved.period_start:%B %Y} to {saved.period_end:%B %Y} "

@@ -32,9 +32,9 @@ def review_page(request: HttpRequest, code) -> HttpResponse:
     client = pack.client
     accounts = accounts_for(client, pack.period)
     points = list(
-        ReviewPoint.objects.filter(pack=pack).select_related(
-            "raised_by", "responded_by", "cleared_by", "client_query"
-        )
+        ReviewPoint.objects.filter(pack=pack)
+        .select_related("raised_by", "responded_by", "cleared_by", "client_query")
+        .prefetch_related("client_query__links__document")
     )
     approved = (
         AccountsRender.objects.filter(client=client, period=pack.period, approved_at__isnull=False)

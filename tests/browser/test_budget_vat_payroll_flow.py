@@ -64,7 +64,7 @@ def test_budget_vat_return_and_payroll_imported_in_the_browser(
     page.get_by_label("Last month of the VAT period").fill("2026-11")
     page.get_by_role("button", name="Save the VAT return").click()
     expect(page.locator(".messages")).to_contain_text(
-        "VAT return for September 2026 to November 2026 saved."
+        "VAT return for September 2026 to November 2026 saved (the file says 1 October 2026"
     )
 
     page.locator("#compliance").get_by_label("Payroll summary").set_input_files(

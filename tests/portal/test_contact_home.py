@@ -13,6 +13,7 @@ from portal import portal_accounts
 from tests.clock import current_date
 from tests.factories.clients import ClientFactory
 from tests.factories.portal import (
+    ClientQueryFactory,
     DocumentRequestFactory,
     RequestItemFactory,
 )
@@ -58,6 +59,22 @@ def test_home_lists_only_sent_requests_with_progress_and_overdue(practice, baker
         assert f"A {status} request" not in page
 
 
+def test_home_lists_the_questions_waiting_for_an_answer(practice, bakery, client):
+    account = portal_contact(practice, [bakery])
+    with practice_context(practice.pk):
+        waiting = ClientQueryFactory(
+            practice=practice, client=bakery, question="Was the council order a one-off?"
+        )
+        ClientQueryFactory(
+            practice=practice, client=bakery, question="Answered already", state="answered"
+        )
+    sign_in(client, account.user, reauthenticate=False)
+    page = client.get(reverse("portal_home")).content.decode()
+    assert "1 question waiting for your answer." in page
+    assert f'<a href="{waiting.get_portal_url()}">Was the council order a one-off?</a>' in page
+    assert "Answered already" not in page
+
+
 def test_contact_of_three_clients_sees_all_three_and_switches(practice, client):
     clients = [ClientFactory(practice=practice, name=f"Company {n} Ltd") for n in "ABC"]
     other = ClientFactory(practice=practice, name="Not Theirs Ltd")
@@ -85,13 +102,15 @@ def test_home_query_count_does_not_grow(practice, client, size, django_assert_ma
             for _ in range(size):
                 request = DocumentRequestFactory(practice=practice, client=c, status="sent")
                 RequestItemFactory.create_batch(size, practice=practice, request=request)
+            ClientQueryFactory.create_batch(size, practice=practice, client=c)
     sign_in(client, account.user, reauthenticate=False)
     # session, user, portal account, granted client ids, the clients' names, the requests
-    # with their counts.
-    with django_assert_max_num_queries(6):
+    # with their counts, the open queries.
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("portal_home"))
     assert response.status_code == 200
     assert response.content.decode().count("received</span>") == size * size
+    assert response.content.decode().count('<a href="/portal/queries/') == size * size
 
 
 def test_revoked_client_disappears_and_its_pages_are_404(practice, client):

@@ -4,6 +4,7 @@ prints them."""
 
 import html
 import io
+from decimal import Decimal
 
 import pypdf
 import pytest
@@ -57,6 +58,14 @@ def test_material_variances_follow_the_clients_thresholds(
     assert "Enter an amount of zero or more." in text and "between 0 and 1000" in text
     with practice_context(practice.pk):
         assert ReportingSettings.objects.get(client=two_months).materiality_amount == 300
+    written = signed_in.post(
+        reverse("reporting:settings", args=[two_months.code]),
+        {"materiality_amount": "£1,500", "materiality_percent": "7.5 %"},
+    )
+    assert written.status_code == 302  # as people write them
+    with practice_context(practice.pk):
+        rules = ReportingSettings.objects.get(client=two_months)
+        assert (rules.materiality_amount, rules.materiality_percent) == (1500, Decimal("7.5"))
 
 
 def test_review_waits_for_the_comments_and_the_pdf_prints_them(

@@ -129,6 +129,15 @@ def test_a_point_put_to_the_client_comes_back_with_her_answer(
         assert Notification.objects.filter(
             recipient=partner, title=f"{prepared.client.name} answered a query"
         ).exists()
+    review_page = html.unescape(
+        as_manager.get(reverse("reporting:review", args=[prepared.code])).content.decode()
+    )
+    with practice_context(practice.pk):
+        answer_file = query.documents.get()
+    assert (
+        f'href="{reverse("document_download", args=[answer_file.code])}" hx-boost="false">'
+        "council-order.pdf</a>" in review_page
+    )
     again = contact.post(query.get_portal_url(), {"answer": "Again"}, follow=True)
     assert "This query is answered already" in html.unescape(again.content.decode())
     assert "Yes: a one-off order from the council." in html.unescape(again.content.decode())

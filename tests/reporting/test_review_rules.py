@@ -75,7 +75,7 @@ def answered_point(signed_in, practice, prepared, manager):
     ("who", "says"),
     [
         ("partner", "The preparer of a pack cannot review it."),
-        ("staff", "Only a partner or manager can tick review items."),
+        ("staff", "Only a partner or manager reviews a pack"),
     ],
 )
 def test_only_the_reviewer_clears_a_point(
@@ -93,7 +93,7 @@ def test_only_the_reviewer_clears_a_point(
     ("who", "says"),
     [
         ("partner", "The preparer of a pack cannot review it."),
-        ("staff", "Only a partner or manager can tick review items."),
+        ("staff", "Only a partner or manager reviews a pack"),
     ],
 )
 def test_only_the_reviewer_signs_the_review_off(

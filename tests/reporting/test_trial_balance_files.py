@@ -395,3 +395,12 @@ def test_rows_that_do_not_add_up_to_the_total_row_are_refused_even_with_a_negati
         "The file's own total row says credits 1,000.00, but its rows add up to 900.00: "
         "some rows were not read.",
     ]
+
+
+def test_a_column_map_naming_a_column_the_file_lacks_says_which():
+    data = b"Ref,Name,Net\n100,Sales,-50\n200,Bank,50\n"
+    with pytest.raises(TrialBalanceError) as error:
+        read_trial_balance(data, "tb.csv", ColumnMap(code="Ref", name="Name", balance="Nope"))
+    assert str(error.value) == (
+        "tb.csv: the column 'Nope' is not in the file (its header row has 'Ref', 'Name', 'Net')"
+    )

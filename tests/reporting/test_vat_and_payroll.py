@@ -64,8 +64,16 @@ def test_a_vat_return_is_previewed_saved_and_shown_beside_the_earlier_one(
     with practice_context(practice.pk):
         assert not VatReturn.objects.exists()  # a preview saves nothing
     # The bookkeeper puts it on the quarter to November (the file's own period ends later).
+    assert "The file says its VAT period is 1 October 2026 to 31 December 2026." in (
+        html.unescape(preview.content.decode())
+    )
     done = _save(imported, harbour, "vat", preview, start="2026-09", end="2026-11")
     assert done.status_code == 302
+    told = html.unescape(imported.get(done["Location"]).content.decode())
+    assert (
+        "VAT return for September 2026 to November 2026 saved (the file says 1 October 2026 "
+        "to 31 December 2026)." in told
+    )
     earlier = b"Box,Amount\n1,3900\n2,0\n3,3900\n4,1500\n5,2400\n6,19500\n7,7500\n"
     preview = _read(imported, harbour, "vat", earlier, "q2.csv")
     assert preview.context["form"].initial == {"start": "2026-09", "end": "2026-11"}
@@ -160,7 +168,7 @@ def test_the_payroll_summary_beside_the_months_before(imported, practice, harbou
     payroll = next(t for t in response.context["compliance"] if t.title == "Payroll")
     assert payroll.columns == ["Nov 2026", "Oct 2026", "Sep 2026"]
     assert dict(payroll.rows)["Gross pay"] == [D("6450.00"), None, None]
-    assert "November 2026: 3 employees paid, from brightpay_2026-11.csv" in page
+    assert "November 2026: 3 employees paid, from the payroll summary (BrightPay)." in page
 
 
 def test_a_payroll_file_whose_total_disagrees_cannot_be_saved(imported, practice, harbour):
@@ -208,3 +216,5 @@ def test_the_pack_prints_the_return_and_the_payroll(
     assert "Box 5 · Net VAT to pay (or reclaim)" in text and "2,760.00" in text
     assert "Sep 2026 – Nov 2026" in text
     assert "Gross pay" in text and "6,450.00" in text
+    # The client's pack does not name the practice's working files.
+    assert XERO_VAT.name not in text and BRIGHTPAY.name not in text
