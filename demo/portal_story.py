@@ -26,11 +26,12 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import F
+from django.db.models import F, Max
 
 from atlasos import clock
 from clients.choices import EntityType
 from clients.models import Client, ClientContact, Contact
+from cycle.periods import add_months
 from cycle.stages import Stage
 from cycle.workdays import WorkCalendar
 from demo.files import text_pdf
@@ -215,9 +216,12 @@ class _Story:
                     requests.upload_to_item(item, upload, contact=self.contact)
 
     def _deliver(self, pack: Pack) -> None:
-        """The reviewer publishes the management accounts to the portal: the pack rendered
-        from the month's trial balance where the client has one, else a one-page summary."""
-        if TrialBalance.objects.filter(client=pack.client, period=pack.period).exists():
+        """The reviewer publishes the management accounts to the portal: for the month before
+        the client's newest trial balance, the pack rendered from its books (the one the
+        client is reading now); for earlier months and clients without books, a one-page
+        summary (rendering every past month would make seeding slow for nothing)."""
+        newest = TrialBalance.objects.filter(client=pack.client).aggregate(Max("period"))
+        if newest["period__max"] and pack.period == add_months(newest["period__max"], -1):
             moment = clock.now() - datetime.timedelta(minutes=30)
             document = render_approved(
                 pack.client, pack.period, pack.preparer, pack.reviewer, moment
