@@ -31,6 +31,7 @@ from reporting.trial_balance import (
     _MONTHS,
     CODE_HEADERS,
     NAME_HEADERS,
+    Rejected,
     money,
 )
 
@@ -54,13 +55,6 @@ class BudgetRow:
     month: datetime.date  # the first of the month
     amount: Decimal
     row: int
-
-
-@dataclass(frozen=True)
-class Rejected:
-    row: int
-    text: str
-    reason: str
 
 
 @dataclass

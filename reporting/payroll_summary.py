@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from documents.spreadsheets import Cell, SpreadsheetError, cell_text, read_table
-from reporting.trial_balance import ZERO, Rejected, money
+from reporting.trial_balance import ZERO, Rejected, money, rows_not_read
 
 HEADER_SEARCH_ROWS = 25
 
@@ -213,10 +213,7 @@ class PayrollSummary:
         """Why the figures cannot be trusted: rows not read, or a total row that disagrees."""
         found = []
         if self.rejected:
-            shown = "; ".join(f"row {r.row}: {r.reason}" for r in self.rejected[:5])
-            more = f" and {len(self.rejected) - 5} more" if len(self.rejected) > 5 else ""
-            rows = "1 row was" if len(self.rejected) == 1 else f"{len(self.rejected)} rows were"
-            found.append(f"{rows} not read ({shown}{more}).")
+            found.append(rows_not_read(self.rejected))
         for name, stated in self.stated.items():
             summed = getattr(self, name)
             if summed is not None and stated != summed:

@@ -129,6 +129,17 @@ class Rejected:
     reason: str
 
 
+def rows_not_read(rejected: list[Rejected]) -> str | None:
+    """The sentence a reader's ``problems()`` says about the rows it could not read, naming the
+    first five; None when it read them all."""
+    if not rejected:
+        return None
+    shown = "; ".join(f"row {r.row}: {r.reason}" for r in rejected[:5])
+    more = f" and {len(rejected) - 5} more" if len(rejected) > 5 else ""
+    rows = "1 row was" if len(rejected) == 1 else f"{len(rejected)} rows were"
+    return f"{rows} not read ({shown}{more})."
+
+
 @dataclass
 class ReadTrialBalance:
     filename: str

@@ -11,16 +11,24 @@ from clients.models import Client
 from reporting.models.trial_balances import LINE_CHOICES, MONEY
 
 
-class BudgetImport(TenantModel):
+class Imported(TenantModel):
+    """What every imported file records: the client, the file, who imported it and when."""
+
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
     filename = models.CharField(max_length=255)
-    first_month = models.DateField()
-    last_month = models.DateField()
-    figure_count = models.PositiveIntegerField(default=0)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     imported_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        abstract = True
+
+
+class BudgetImport(Imported):
+    first_month = models.DateField()
+    last_month = models.DateField()
+    figure_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-imported_at", "-pk"]
@@ -52,10 +60,9 @@ class BudgetFigure(TenantModel):
         return f"{self.line} {self.period:%Y-%m}: {self.amount}"
 
 
-class VatReturn(TenantModel):
+class VatReturn(Imported):
     """A VAT period's nine boxes, from the return (or worked out from a VAT detail export)."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
     period_start = models.DateField()
     period_end = models.DateField()
     box1 = models.DecimalField(**MONEY, null=True, blank=True)
@@ -68,11 +75,6 @@ class VatReturn(TenantModel):
     box8 = models.DecimalField(**MONEY, null=True, blank=True)
     box9 = models.DecimalField(**MONEY, null=True, blank=True)
     layout = models.CharField(max_length=60)
-    filename = models.CharField(max_length=255)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    imported_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-period_end"]
@@ -90,10 +92,9 @@ class VatReturn(TenantModel):
         return getattr(self, f"box{number}")
 
 
-class PayrollSummary(TenantModel):
+class PayrollSummary(Imported):
     """A month's payroll totals from the payroll software's summary."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
     period = models.DateField()
     gross_pay = models.DecimalField(**MONEY)
     paye = models.DecimalField(**MONEY, null=True, blank=True)
@@ -104,11 +105,6 @@ class PayrollSummary(TenantModel):
     net_pay = models.DecimalField(**MONEY, null=True, blank=True)
     employees = models.PositiveIntegerField(default=0)
     layout = models.CharField(max_length=60)
-    filename = models.CharField(max_length=255)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    imported_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-period"]

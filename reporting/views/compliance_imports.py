@@ -3,6 +3,7 @@
 save. The review page and the pack then show them beside the prior periods."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -38,84 +39,101 @@ def _month(value: datetime.date | None) -> str:
     return f"{value:%Y-%m}" if value else ""
 
 
+@dataclass
+class Upload:
+    """A figures file read on its way from the upload (or the preview) to the save."""
+
+    client: object
+    period: datetime.date
+    data: bytes
+    filename: str
+    read: object
+
+    def preview(self, request, template: str, problems: list[str], **extra) -> HttpResponse:
+        context = {
+            "nav": "clients",
+            "client": self.client,
+            "period": self.period,
+            "filename": self.filename,
+            "data": carry(self.data),
+            "read": self.read,
+            "problems": problems,
+            **extra,
+        }
+        return render(request, template, context)
+
+
+def _upload(request, code, form_class, default_name: str, reader) -> Upload | HttpResponse:
+    """The file read by ``reader``, or the way back to the accounts with why it was not."""
+    client = access_client(request, code)
+    period = parse_month(request.POST.get("period", "")) or default_period(client.practice)
+    data, filename, problem = uploaded_or_carried(request, form_class, default_name)
+    if not problem:
+        try:
+            return Upload(client, period, data, filename, reader(data, filename))
+        except SpreadsheetError as error:
+            problem = str(error)
+    messages.error(request, problem)
+    return _back(client, period)
+
+
+def _saved_vat_message(read, saved, replaced: list[str]) -> str:
+    replacing = f", replacing the return held for {', '.join(replaced)}" if replaced else ""
+    stated = (read.period_start, read.period_end)
+    if all(stated) and stated != (saved.period_start, saved.period_end):
+        replacing += (
+            f" (the file says {read.period_start:%-d %B %Y} to {read.period_end:%-d %B %Y})"
+        )
+    return (
+        f"VAT return for {saved.period_start:%B %Y} to {saved.period_end:%B %Y} saved{replacing}."
+    )
+
+
 @staff_required
 @require_POST
 def import_vat_return(request: HttpRequest, code) -> HttpResponse:
-    client = access_client(request, code)
-    period = parse_month(request.POST.get("period", "")) or default_period(client.practice)
-    data, filename, problem = uploaded_or_carried(request, VatReturnUploadForm, "vat.csv")
-    if problem:
-        messages.error(request, problem)
-        return _back(client, period)
-    try:
-        read = read_vat_return(data, filename)
-    except SpreadsheetError as error:
-        messages.error(request, str(error))
-        return _back(client, period)
-    refused = ""
+    upload = _upload(request, code, VatReturnUploadForm, "vat.csv", read_vat_return)
+    if isinstance(upload, HttpResponse):
+        return upload
+    read, refused = upload.read, ""
     if request.POST.get("step") == "save":
         form = VatPeriodForm(request.POST)
         if form.is_valid():
             start, end = form.cleaned_data["start"], form.cleaned_data["end"]
             try:
-                saved, replaced = save_vat_return(client, read, start, end, request.user)
+                saved, replaced = save_vat_return(upload.client, read, start, end, request.user)
             except ImportRefused as error:
                 refused = str(error)
             else:
-                replacing = (
-                    f", replacing the return held for {', '.join(replaced)}" if replaced else ""
-                )
-                stated = (read.period_start, read.period_end)
-                if all(stated) and stated != (saved.period_start, saved.period_end):
-                    replacing += (
-                        f" (the file says {read.period_start:%-d %B %Y} to "
-                        f"{read.period_end:%-d %B %Y})"
-                    )
-                messages.success(
-                    request,
-                    f"VAT return for {saved.period_start:%B %Y} to {saved.period_end:%B %Y} "
-                    f"saved{replacing}.",
-                )
-                return _back(client, period)
+                messages.success(request, _saved_vat_message(read, saved, replaced))
+                return _back(upload.client, upload.period)
     else:
-        start = read.period_start or add_months(period, -2)
-        end = read.period_end or period
+        start = read.period_start or add_months(upload.period, -2)
+        end = read.period_end or upload.period
         form = VatPeriodForm(initial={"start": _month(start), "end": _month(end)})
-    context = {
-        "nav": "clients",
-        "client": client,
-        "period": period,
-        "filename": filename,
-        "data": carry(data),
-        "read": read,
-        "boxes": [(BOX_LABELS[n], read.boxes[n]) for n in sorted(read.boxes)],
-        "problems": read.problems() or ([refused] if refused else []),
-        "form": form,
-    }
-    return render(request, "reporting/vat_preview.html", context)
+    return upload.preview(
+        request,
+        "reporting/vat_preview.html",
+        read.problems() or ([refused] if refused else []),
+        boxes=[(BOX_LABELS[n], read.boxes[n]) for n in sorted(read.boxes)],
+        form=form,
+    )
 
 
 @staff_required
 @require_POST
 def import_payroll(request: HttpRequest, code) -> HttpResponse:
-    client = access_client(request, code)
-    period = parse_month(request.POST.get("period", "")) or default_period(client.practice)
-    data, filename, problem = uploaded_or_carried(request, PayrollUploadForm, "payroll.csv")
-    if problem:
-        messages.error(request, problem)
-        return _back(client, period)
-    try:
-        read = read_payroll_summary(data, filename)
-    except SpreadsheetError as error:
-        messages.error(request, str(error))
-        return _back(client, period)
-    refused = ""
+    upload = _upload(request, code, PayrollUploadForm, "payroll.csv", read_payroll_summary)
+    if isinstance(upload, HttpResponse):
+        return upload
+    read, refused = upload.read, ""
     if request.POST.get("step") == "save":
         form = PayrollPeriodForm(request.POST)
         if form.is_valid():
-            month = form.cleaned_data["period"]
             try:
-                saved, replaced = save_payroll(client, read, month, request.user)
+                saved, replaced = save_payroll(
+                    upload.client, read, form.cleaned_data["period"], request.user
+                )
             except ImportRefused as error:
                 refused = str(error)
             else:
@@ -124,19 +142,14 @@ def import_payroll(request: HttpRequest, code) -> HttpResponse:
                     f"Payroll summary for {saved.period:%B %Y} saved"
                     f"{', replacing the one imported before' if replaced else ''}.",
                 )
-                return _back(client, period)
+                return _back(upload.client, upload.period)
     else:
-        month = read.period_end.replace(day=1) if read.period_end else period
+        month = read.period_end.replace(day=1) if read.period_end else upload.period
         form = PayrollPeriodForm(initial={"period": _month(month)})
-    context = {
-        "nav": "clients",
-        "client": client,
-        "period": period,
-        "filename": filename,
-        "data": carry(data),
-        "read": read,
-        "figures": [(label, getattr(read, key)) for key, label in PAYROLL_LABELS],
-        "problems": read.problems() or ([refused] if refused else []),
-        "form": form,
-    }
-    return render(request, "reporting/payroll_preview.html", context)
+    return upload.preview(
+        request,
+        "reporting/payroll_preview.html",
+        read.problems() or ([refused] if refused else []),
+        figures=[(label, getattr(read, key)) for key, label in PAYROLL_LABELS],
+        form=form,
+    )
