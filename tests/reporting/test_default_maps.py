@@ -20,6 +20,15 @@ pytestmark = pytest.mark.django_db
         # Sage Accounting's "Current Assets" section holds the bank: its range says cash.
         ("1200", "Current", "Current Assets", "sage", "cash"),
         ("1100", "Trade Debtors", "Current Assets", "sage", "debtors"),
+        # Sage Accounting's other balance sheet headings.
+        ("2300", "Loans", "Future Liabilities", "sage", "creditors_after_year"),
+        ("", "Hire purchase", "Future Liabilities", "", "creditors_after_year"),
+        ("", "Ordinary Shares", "Capital and Reserves", "", "share_capital"),
+        ("", "Retained Earnings", "Capital & Reserves", "", "reserves_brought_forward"),
+        # QuickBooks Online UK's type names.
+        ("", "Trade debtors", "Accounts receivable (Debtors)", "", "debtors"),
+        ("", "Barclays current", "Cash and cash equivalents", "", "cash"),
+        ("", "Trade creditors", "Accounts payable (Creditors)", "", "creditors_within_year"),
         # A client's own chart, where code 700 is income: the report's section wins.
         ("700", "Rent received", "Revenue", "xero", "turnover"),
         # No section: the chart alone.
