@@ -1,7 +1,8 @@
 """Saving an imported VAT return or payroll summary for a client: refused when its figures do
 not hold together (the boxes do not add up, rows were not read, the file's total disagrees
-with its rows); a second import of the same VAT period (or one overlapping it) or of the same
-pay month replaces the first."""
+with its rows); a second import of the same VAT period or of the same pay month replaces the
+first; a VAT period overlapping another one held is refused unless the bookkeeper says to
+replace it."""
 
 from __future__ import annotations
 
@@ -31,11 +32,41 @@ def vat_period(start: datetime.date, end: datetime.date) -> tuple[datetime.date,
     return first, last
 
 
+class Overlaps(ImportRefused):
+    """The period overlaps returns held for other periods: saving would replace them."""
+
+    def __init__(self, periods: list[str]):
+        self.periods = periods
+        held = ", ".join(periods)
+        super().__init__(
+            f"These months overlap the return held for {held}: VAT periods do not overlap, so "
+            "check the months (or the file). To replace it, tick “Replace the return held” "
+            "and save again."
+        )
+
+
+def overlapping(client: Client, first: datetime.date, last: datetime.date) -> list[str]:
+    """The periods of the returns held that overlap ``first``–``last`` but are not it."""
+    return [
+        f"{r.period_start:%b %Y} – {r.period_end:%b %Y}"
+        for r in VatReturn.objects.filter(
+            client=client, period_start__lte=last, period_end__gte=first
+        )
+        if (r.period_start, r.period_end) != (first, last)
+    ]
+
+
 def save_vat_return(
-    client: Client, read: ReadVatReturn, start: datetime.date, end: datetime.date, user
+    client: Client,
+    read: ReadVatReturn,
+    start: datetime.date,
+    end: datetime.date,
+    user,
+    replace_overlapping: bool = False,
 ) -> tuple[VatReturn, list[str]]:
-    """The saved return and the periods of the returns it replaced: the same period, or one
-    overlapping it (a return saved under the wrong months, now put right)."""
+    """The saved return and the periods of the returns it replaced: the same period's, and
+    (only when ``replace_overlapping``: a return saved under the wrong months, now put right)
+    the ones overlapping it; else ``Overlaps`` says which they are."""
     problems = read.problems()
     if problems:
         raise ImportRefused(" ".join(problems))
@@ -45,11 +76,14 @@ def save_vat_return(
     boxes = {f"box{n}": read.boxes.get(n) for n in range(1, 10)}
     with transaction.atomic():
         list(Client.objects.select_for_update().filter(pk=client.pk).values_list("pk"))
-        overlapping = VatReturn.objects.filter(
+        others = overlapping(client, first, last)
+        if others and not replace_overlapping:
+            raise Overlaps(others)
+        held = VatReturn.objects.filter(
             client=client, period_start__lte=last, period_end__gte=first
         )
-        replaced = [f"{r.period_start:%b %Y} – {r.period_end:%b %Y}" for r in overlapping]
-        overlapping.delete()
+        replaced = [f"{r.period_start:%b %Y} – {r.period_end:%b %Y}" for r in held]
+        held.delete()
         saved = VatReturn.objects.create(
             client=client,
             period_start=first,

@@ -104,6 +104,15 @@ class PayrollUploadForm(FiguresFileForm):
 class VatPeriodForm(forms.Form):
     start = MonthField(label="First month of the VAT period")
     end = MonthField(label="Last month of the VAT period")
+    replace = forms.BooleanField(
+        label="Replace the return held for overlapping months",
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def offer_replace(self) -> None:
+        """Show the box: the months chosen overlap a return held for other months."""
+        self.fields["replace"].widget = forms.CheckboxInput()
 
 
 class PayrollPeriodForm(forms.Form):

@@ -12,6 +12,7 @@ from django.db.models import Max
 from atlasos import clock
 from clients.models import Client
 from reporting.building import accounts_for, current_trial_balance
+from reporting.commentary import review_blockers
 from reporting.models import AccountsRender, ReviewPoint
 from reporting.tasks import render_accounts_pack
 
@@ -65,6 +66,17 @@ def approve(render: AccountsRender, user, refusal: str | None = None) -> Account
         raise RenderRefused(refusal)
     if render.state != State.READY:
         raise RenderRefused("Only a rendered version can be approved.")
+    if render.approved_at is not None:
+        who = render.approved_by.full_name if render.approved_by else "a former team member"
+        raise RenderRefused(
+            f"Version {render.version} is approved already, by {who} on "
+            f"{render.approved_at:%-d %B %Y}."
+        )
+    blockers = review_blockers(
+        render.client, render.period, accounts_for(render.client, render.period)
+    )
+    if blockers:
+        raise RenderRefused(f"Not yet: {blockers[0]}")
     current = current_trial_balance(render.client, render.period)
     if current is None or current.pk != render.trial_balance_id:
         raise RenderRefused(

@@ -17,7 +17,7 @@ from notifications.models import Notification
 from portal import queries
 from reporting.building import accounts_for
 from reporting.commentary import review_blockers
-from reporting.models import ReviewPoint
+from reporting.models import AccountsRender, ReviewPoint
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.services import auto_tick_stage, tick_refusal
 
@@ -95,7 +95,12 @@ def raise_point(pack: Pack, user, text: str, line: str = "") -> ReviewPoint:
     with transaction.atomic():
         point = ReviewPoint.objects.create(pack=pack, line=line, text=text, raised_by=user)
         where = f" on {point.line_label}" if point.line_label else ""
-        _event(pack, user, f"Review point raised{where}: {text}")
+        # A point is a question about the figures: the PDF approved before it waits for it.
+        withdrawn = AccountsRender.objects.filter(
+            client_id=pack.client_id, period=pack.period, approved_at__isnull=False
+        ).update(approved_at=None, approved_by=None)
+        note = " The pack PDF's approval is withdrawn until it is settled." if withdrawn else ""
+        _event(pack, user, f"Review point raised{where}: {text}{note}")
         _notify(
             pack.preparer_id,
             pack,

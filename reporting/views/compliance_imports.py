@@ -15,7 +15,13 @@ from atlasos.accounts.decorators import staff_required
 from clients.access import access_client
 from cycle.periods import add_months, parse_month
 from documents.spreadsheets import SpreadsheetError
-from reporting.compliance_imports import save_payroll, save_vat_return
+from reporting.compliance_imports import (
+    Overlaps,
+    overlapping,
+    save_payroll,
+    save_vat_return,
+    vat_period,
+)
 from reporting.compliance_tables import BOX_LABELS, PAYROLL_LABELS
 from reporting.forms import (
     PayrollPeriodForm,
@@ -24,6 +30,7 @@ from reporting.forms import (
     VatReturnUploadForm,
 )
 from reporting.imports import ImportRefused
+from reporting.models import PayrollSummary
 from reporting.payroll_summary import read_payroll_summary
 from reporting.vat_return import read_vat_return
 from reporting.views.accounts import default_period
@@ -101,7 +108,12 @@ def import_vat_return(request: HttpRequest, code) -> HttpResponse:
         if form.is_valid():
             start, end = form.cleaned_data["start"], form.cleaned_data["end"]
             try:
-                saved, replaced = save_vat_return(upload.client, read, start, end, request.user)
+                saved, replaced = save_vat_return(
+                    upload.client, read, start, end, request.user, form.cleaned_data["replace"]
+                )
+            except Overlaps as error:
+                refused = str(error)
+                form.offer_replace()
             except ImportRefused as error:
                 refused = str(error)
             else:
@@ -111,6 +123,13 @@ def import_vat_return(request: HttpRequest, code) -> HttpResponse:
         start = read.period_start or add_months(upload.period, -2)
         end = read.period_end or upload.period
         form = VatPeriodForm(initial={"start": _month(start), "end": _month(end)})
+        try:
+            others = overlapping(upload.client, *vat_period(start, end))
+        except ImportRefused:
+            others = []
+        if others:  # said before saving: a different period's return would go
+            refused = str(Overlaps(others))
+            form.offer_replace()
     return upload.preview(
         request,
         "reporting/vat_preview.html",
@@ -137,19 +156,28 @@ def import_payroll(request: HttpRequest, code) -> HttpResponse:
             except ImportRefused as error:
                 refused = str(error)
             else:
+                said = ""
+                if read.period_end and read.period_end.replace(day=1) != saved.period:
+                    said = f" (the file says its pay date is {read.period_end:%-d %B %Y})"
                 messages.success(
                     request,
                     f"Payroll summary for {saved.period:%B %Y} saved"
-                    f"{', replacing the one imported before' if replaced else ''}.",
+                    f"{', replacing the one imported before' if replaced else ''}{said}.",
                 )
                 return _back(upload.client, upload.period)
+        month = form.cleaned_data.get("period") if form.is_valid() else None
     else:
         month = read.period_end.replace(day=1) if read.period_end else upload.period
         form = PayrollPeriodForm(initial={"period": _month(month)})
+    held = (
+        month is not None
+        and PayrollSummary.objects.filter(client=upload.client, period=month).exists()
+    )
     return upload.preview(
         request,
         "reporting/payroll_preview.html",
         read.problems() or ([refused] if refused else []),
         figures=[(label, getattr(read, key)) for key, label in PAYROLL_LABELS],
         form=form,
+        replaces=month if held else None,
     )

@@ -32,3 +32,18 @@ def save(client, harbour, response, period="2026-11"):
             "columns": context["columns_json"],
         },
     )
+
+
+def explain_variances(client, harbour, period="2026-11"):
+    """The preparer comments every material variance of the month, as review requires."""
+    url = reverse("reporting:accounts", args=[harbour.code]) + f"?period={period}"
+    for variance in client.get(url).context["variances"]:
+        client.post(
+            reverse("reporting:variance_comment", args=[harbour.code]),
+            {
+                "period": period,
+                "line": variance.key,
+                "against": variance.against,
+                "text": f"{variance.label}: explained.",
+            },
+        )

@@ -21,7 +21,14 @@ from tasks.models import PackItem
 from templates_engine.models import AutoTick
 from tests.helpers import signed_in as client_of
 from tests.helpers import standard_pack
-from tests.reporting.helpers import FILES, IN_DECEMBER, NOVEMBER, save, upload
+from tests.reporting.helpers import (
+    FILES,
+    IN_DECEMBER,
+    NOVEMBER,
+    explain_variances,
+    save,
+    upload,
+)
 
 State = AccountsRender.State
 # A 40×20 PNG, as Pillow writes it.
@@ -34,8 +41,10 @@ PNG = bytes.fromhex(
 
 @pytest.fixture
 def imported(signed_in, harbour):
+    """October and November imported, November's material variances explained."""
     for name, period in (("xero_old_2026-10.csv", "2026-10"), ("xero_old_2026-11.csv", "2026-11")):
         save(signed_in, harbour, upload(signed_in, harbour, name, period), period)
+    explain_variances(signed_in, harbour)
     return harbour
 
 

@@ -149,3 +149,30 @@ def test_no_approval_while_a_review_point_is_open(
         review.clear(point, manager)
     as_manager.post(reverse("reporting:approve", args=[first.code]))
     assert versions(practice)[0].approved_by == manager
+    # A point raised after the approval withdraws it until the point is settled.
+    with practice_context(practice.pk):
+        review.raise_point(prepared, manager, "And the VAT?")
+    assert versions(practice)[0].approved_at is None
+
+
+def test_an_approval_stands_as_given_and_waits_for_what_review_needs(
+    signed_in, practice, harbour, prepared, manager, django_capture_on_commit_callbacks
+):
+    from reporting.models import ReportingSettings
+
+    render(signed_in, harbour, django_capture_on_commit_callbacks)
+    (first,) = versions(practice)
+    with practice_context(practice.pk):
+        ReportingSettings.objects.create(client=harbour, commentary_required=True)
+    as_manager = client_of(manager)
+    refused = as_manager.post(reverse("reporting:approve", args=[first.code]), follow=True)
+    assert "Not yet: Harbour Demo Ltd's packs carry a management commentary" in html.unescape(
+        refused.content.decode()
+    )
+    assert versions(practice)[0].approved_at is None
+    with practice_context(practice.pk):
+        ReportingSettings.objects.filter(client=harbour).update(commentary_required=False)
+    as_manager.post(reverse("reporting:approve", args=[first.code]))
+    again = as_manager.post(reverse("reporting:approve", args=[first.code]), follow=True)
+    assert "Version 1 is approved already, by" in html.unescape(again.content.decode())
+    assert versions(practice)[0].approved_by == manager

@@ -113,20 +113,52 @@ def test_the_same_period_again_replaces_it(imported, practice, harbour):
         assert list(VatReturn.objects.values_list("box5", flat=True)) == [D("160.00")]
 
 
-def test_a_return_saved_under_the_wrong_months_is_replaced_when_put_right(
+def test_a_return_overlapping_another_is_refused_unless_replacing_is_asked_for(
     imported, practice, harbour
 ):
     data = b"Box,Amount\n1,100\n3,100\n4,40\n5,60\n"
     preview = _read(imported, harbour, "vat", data, "vat.csv")
     _save(imported, harbour, "vat", preview, start="2026-09", end="2026-11")
-    preview = _read(imported, harbour, "vat", data, "vat.csv")
-    response = _save(imported, harbour, "vat", preview, start="2026-10", end="2026-12")
+    # Said before saving, when the file's own period overlaps the return held.
+    titled = b"VAT Return\nFor the period 1 October 2026 to 31 December 2026\n\n" + data
+    preview = _read(imported, harbour, "vat", titled, "vat.csv")
+    said = html.unescape(preview.content.decode())
+    assert "These months overlap the return held for Sep 2026 – Nov 2026" in said
+    assert "Replace the return held for overlapping months" in said
+    refused = _save(imported, harbour, "vat", preview, start="2026-10", end="2026-12")
+    assert refused.status_code == 200
+    assert "overlap the return held for Sep 2026 – Nov 2026" in html.unescape(
+        refused.content.decode()
+    )
+    with practice_context(practice.pk):
+        assert VatReturn.objects.get().period_start == datetime.date(2026, 9, 1)  # kept
+    response = _save(
+        imported, harbour, "vat", preview, start="2026-10", end="2026-12", replace="on"
+    )
     followed = html.unescape(imported.get(response["Location"]).content.decode())
     assert "replacing the return held for Sep 2026 – Nov 2026" in followed
     with practice_context(practice.pk):
         assert list(VatReturn.objects.values_list("period_start", "period_end")) == [
             (datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
         ]
+
+
+def test_the_payroll_preview_says_what_it_replaces_and_the_files_pay_date(
+    imported, practice, harbour
+):
+    preview = _read(imported, harbour, "payroll", BRIGHTPAY.read_bytes(), BRIGHTPAY.name)
+    assert 'data-testid="replaces"' not in preview.content.decode()
+    _save(imported, harbour, "payroll", preview, period="2026-11")
+    again = _read(imported, harbour, "payroll", BRIGHTPAY.read_bytes(), BRIGHTPAY.name)
+    page = html.unescape(again.content.decode())
+    assert "A payroll summary for November 2026 is held already" in page
+    assert "The file says its pay date is 30 November 2026." in page
+    response = _save(imported, harbour, "payroll", again, period="2026-10")
+    told = html.unescape(imported.get(response["Location"]).content.decode())
+    assert (
+        "Payroll summary for October 2026 saved (the file says its pay date is 30 November "
+        "2026)." in told
+    )
 
 
 def test_a_return_whose_boxes_do_not_add_up_cannot_be_saved(imported, practice, harbour):
