@@ -26,12 +26,11 @@ from decimal import Decimal
 
 from documents.spreadsheets import Cell, SpreadsheetError, cell_text, read_table
 from reporting.trial_balance import (
-    _CODE_IN_BRACKETS,
-    _CODE_IN_FRONT,
     _MONTHS,
     CODE_HEADERS,
     NAME_HEADERS,
     Rejected,
+    _code_and_name,
     money,
 )
 
@@ -135,17 +134,11 @@ def _find_header(rows: list[list[Cell]]) -> _Header | None:
 
 
 def _account(texts: list[str], header: _Header) -> tuple[str, str]:
+    """The account as the trial balance reader reads it ("Sales (200)", "4000 Sales",
+    QuickBooks' "6000 Office:6010 Stationery"), so a budget row meets its account."""
     code = texts[header.code].strip() if header.code is not None else ""
     name = texts[header.name].strip() if header.name is not None else ""
-    if code:
-        return code, name
-    match = _CODE_IN_BRACKETS.match(name)
-    if match and any(ch.isdigit() for ch in match["code"]):
-        return match["code"], match["name"]
-    match = _CODE_IN_FRONT.match(name)
-    if match:
-        return match["code"], match["name"]
-    return "", name
+    return _code_and_name(code, name)
 
 
 def _is_total(code: str, name: str) -> bool:

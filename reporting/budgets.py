@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 
 from clients.models import Client
 from reporting.budget_file import BudgetRow, ReadBudget, Rejected
@@ -61,14 +62,20 @@ def _lines_for_accounts(client: Client, rows: list[BudgetRow]) -> dict[tuple[str
     """(code, name) → line for the rows naming an account: by the client's trial balance
     accounts (by key, then by name) and their mapping, else by the defaults for the code."""
     wanted = {(r.code, r.name) for r in rows}
-    known = TrialBalanceLine.objects.filter(
-        trial_balance__client=client, trial_balance__is_current=True
-    ).order_by("-trial_balance__period")
+    keys = {account_key(code, name) for code, name in wanted}
+    names = {name for _, name in wanted if name}
+    known = (
+        TrialBalanceLine.objects.filter(
+            Q(account_key__in=keys) | Q(account_name__in=names),
+            trial_balance__client=client,
+            trial_balance__is_current=True,
+        )
+        .select_related("trial_balance")  # its file's layout says whose chart the code is in
+        .order_by("-trial_balance__period")
+    )
     lines: dict[str, TrialBalanceLine] = {}
     by_name: dict[str, TrialBalanceLine] = {}
-    for line in known.only(
-        "account_key", "account_code", "account_name", "account_type", "section"
-    ):
+    for line in known:
         lines.setdefault(line.account_key, line)
         by_name.setdefault(_words(line.account_name), line)
     chosen: dict[tuple[str, str], TrialBalanceLine] = {}

@@ -30,7 +30,11 @@ def prepare_stage_parts(request, pack, *, page: str, **extra) -> PackExtras:
     unmapped = 0
     if current is not None:
         with_balance = ~Q(debit=0) | ~Q(credit=0)
-        lines = list(TrialBalanceLine.objects.filter(with_balance, trial_balance=current))
+        lines = list(
+            TrialBalanceLine.objects.filter(with_balance, trial_balance=current).select_related(
+                "trial_balance"
+            )
+        )
         mapping = mapping_for_lines(pack.client, lines)
         unmapped = sum(1 for line in lines if line.account_key not in mapping and line.balance)
     extras.parts["prepare"] = [

@@ -61,7 +61,9 @@ CHART_LAYOUTS = {"xero", "sage", "quickbooks"}
 
 def system_of(line: TrialBalanceLine, client: Client, layout: str = "") -> str:
     """Whose chart of accounts the line's code is in: the system its file was read as (a Sage
-    export is Sage's chart whatever the client's record says), else the client's."""
+    export is Sage's chart whatever the client's record says), else the client's. Saved lines
+    come with their trial balance (``select_related``, or through ``trial_balance.lines``);
+    unsaved ones name their file's ``layout``."""
     if not layout and TrialBalanceLine.trial_balance.is_cached(line) and line.trial_balance:
         layout = line.trial_balance.layout
     return layout if layout in CHART_LAYOUTS else client.accounting_system

@@ -318,3 +318,9 @@ def test_every_column_of_the_pack_is_on_the_page(
         ).streaming_content
     )
     assert words_past_the_margin(data, tmp_path) == []
+
+
+def test_a_budget_row_names_its_account_as_the_trial_balance_does():
+    data = b",Jan 2027,Feb 2027,TOTAL\n6000 Office Expenses:6010 Stationery,40,45,85\n"
+    rows = read_budget(data, "QuickBooks budget.csv").rows
+    assert {(r.code, r.name) for r in rows} == {("6010", "Office Expenses:Stationery")}

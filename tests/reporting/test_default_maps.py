@@ -2,12 +2,17 @@
 chart of the system its file came from, finer than the report's section when both are on the
 same side of the same statement; the name only suggests."""
 
+import datetime
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from atlasos.tenancy.context import practice_context
 from reporting.default_maps import default_line, guess_line
-from reporting.models import TrialBalanceLine
-from tests.reporting.helpers import save, upload
+from reporting.integration import prepare_stage_parts
+from tests.helpers import standard_pack
+from tests.reporting.helpers import IN_DECEMBER, save, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -75,5 +80,21 @@ def test_a_sage_file_is_mapped_by_sages_chart_whatever_the_client_record_says(
     save(signed_in, harbour, preview)
     page = signed_in.get(f"/clients/{harbour.code}/management-accounts/?period=2026-11")
     assert not page.context["accounts"].unmapped
+    # Every other path that maps the saved accounts reads the same chart: the budget's…
+    budget = signed_in.post(
+        reverse("reporting:import_budget", args=[harbour.code]),
+        {
+            "period": "2026-11",
+            "file": SimpleUploadedFile(
+                "budget.csv",
+                b"Account,Nov-26,Dec-26\n1200 Bank Current Account,500,\n7100 Rent,100,\n",
+            ),
+        },
+    ).context["budget"]
+    november = datetime.date(2026, 11, 1)
+    assert budget.figures == {(november, "cash"): 500, (november, "premises_costs"): 100}
+    # …and the pack's prepare stage, which counts what is unmapped.
+    pack = standard_pack(practice, harbour, now=IN_DECEMBER)
     with practice_context(practice.pk):
-        assert TrialBalanceLine.objects.filter(account_code="1200").exists()
+        parts = prepare_stage_parts(None, pack, page="pack").parts
+    assert parts["prepare"][0].context["unmapped"] == 0
