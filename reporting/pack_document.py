@@ -61,28 +61,33 @@ def detailed_accounts(client: Client, period: datetime.date, lines) -> list:
     mapping = mapping_for_lines(client, lines)
     first = period == year_start(period, client.year_end_month)
     current = {tb.account_key: tb for tb in lines if tb.trial_balance.period == period}
-    before = {tb.account_key: tb.balance for tb in lines if tb.trial_balance.period != period}
+    earlier_lines = {tb.account_key: tb for tb in lines if tb.trial_balance.period != period}
+    before = {key: tb.balance for key, tb in earlier_lines.items()}
     have_before = bool(before)
+    # An account last month's export has and this month's leaves out is at nil now: it moved
+    # by minus last month's figure, as the statements count it (statements.month_of).
+    accounts = {**{k: tb for k, tb in earlier_lines.items() if k not in current}, **current}
     groups = []
     for report_line in UK_SMALL_COMPANY.mappable():
         sign = report_line.sign
         rows = []
-        for key, line in current.items():
+        for key, line in accounts.items():
             if mapping.get(key) != report_line.key:
                 continue
+            balance = line.balance if key in current else Decimal("0.00")
             if report_line.statement == INCOME:
-                ytd = sign * line.balance
+                ytd = sign * balance
                 if first:
                     month = ytd
                 elif have_before:
-                    month = sign * (line.balance - before.get(key, Decimal("0.00")))
+                    month = sign * (balance - before.get(key, Decimal("0.00")))
                 else:
                     month = None
                 rows.append(DetailLine(line.account_code, line.account_name, month, ytd))
             else:
                 earlier = sign * before.get(key, Decimal("0.00"))
                 rows.append(
-                    DetailLine(line.account_code, line.account_name, sign * line.balance, earlier)
+                    DetailLine(line.account_code, line.account_name, sign * balance, earlier)
                 )
         rows = [r for r in rows if r.month or r.total]
         if rows:

@@ -6,6 +6,7 @@ writes the same PDF to a file."""
 import base64
 import html
 import io
+from decimal import Decimal
 
 import pypdf
 import pytest
@@ -315,3 +316,30 @@ def test_one_render_at_a_time_and_no_approval_of_stale_figures(
         stale.refresh_from_db()
         with pytest.raises(pack_versions.RenderRefused, match="imported again after this"):
             pack_versions.approve(stale, manager)  # made before the trial balance it shows
+
+
+def test_the_appendix_keeps_an_account_the_months_export_leaves_out(signed_in, practice, harbour):
+    """Bank Fees (404) is in October's export and not November's (back to nil): the appendix's
+    finance charges add up to the statement's, minus October's 350.00 year to date."""
+    from reporting.building import accounts_for
+    from reporting.pack_document import _month_lines, detailed_accounts
+
+    save(
+        signed_in,
+        harbour,
+        upload(signed_in, harbour, "xero_old_2026-10.csv", "2026-10"),
+        "2026-10",
+    )
+    november = (
+        (FILES / "xero_old_2026-11.csv")
+        .read_bytes()
+        .replace(b"Bank Fees (404),50.00,,400.00,\n", b"")
+        .replace(b"Business Bank Account,,,26270.00,", b"Business Bank Account,,,26670.00,")
+    )
+    save(signed_in, harbour, upload(signed_in, harbour, "tb.csv", content=november))
+    with practice_context(practice.pk):
+        groups = dict(detailed_accounts(harbour, NOVEMBER, _month_lines(harbour, NOVEMBER)))
+        statement = accounts_for(harbour, NOVEMBER).income.row("finance_charges")
+    finance = next(rows for line, rows in groups.items() if line.key == "finance_charges")
+    assert [(r.code, r.month, r.total) for r in finance] == [("404", Decimal("-350.00"), 0)]
+    assert sum(r.month for r in finance) == statement.values[0] == Decimal("-350.00")
