@@ -23,6 +23,16 @@ class RenderRefused(Exception):
     """Nothing rendered; ``str()`` says why."""
 
 
+def withdraw_approvals(client_id, period: datetime.date, keep=None) -> int:
+    """The month's approved versions (but ``keep``) approved no longer; how many were."""
+    approved = AccountsRender.objects.filter(
+        client_id=client_id, period=period, approved_at__isnull=False
+    )
+    if keep is not None:
+        approved = approved.exclude(pk=keep.pk)
+    return approved.update(approved_at=None, approved_by=None)
+
+
 def unmapped_refusal(unmapped: dict) -> str | None:
     """Why a pack cannot be prepared while accounts with a balance are on no line."""
     if not unmapped:
@@ -94,9 +104,7 @@ def approve(render: AccountsRender, user, refusal: str | None = None) -> Account
         )
     with transaction.atomic():
         list(Client.objects.select_for_update().filter(pk=render.client_id).values_list("pk"))
-        AccountsRender.objects.filter(client_id=render.client_id, period=render.period).exclude(
-            pk=render.pk
-        ).update(approved_by=None, approved_at=None)
+        withdraw_approvals(render.client_id, render.period, keep=render)
         render.approved_by, render.approved_at = user, clock.now()
         render.save(update_fields=["approved_by", "approved_at"])
     return render

@@ -17,7 +17,8 @@ from notifications.models import Notification
 from portal import queries
 from reporting.building import accounts_for
 from reporting.commentary import review_blockers
-from reporting.models import AccountsRender, ReviewPoint
+from reporting.models import ReviewPoint
+from reporting.pack_versions import withdraw_approvals
 from tasks.models import Pack, PackEvent, PackItem
 from tasks.services import auto_tick_stage, tick_refusal
 
@@ -30,14 +31,12 @@ class ReviewRefused(Exception):
 
 def reviewer_refusal(pack: Pack, user) -> str | None:
     """Why ``user`` may not review ``pack`` (the rule of its review items), or None."""
-    item = PackItem(pack=pack, stage=Stage.REVIEW)
-    refusal = tick_refusal(item, user)
-    if refusal and "tick review items" in refusal:  # said of the checklist's ticks
+    if not user.can_review:
         return (
             "Only a partner or manager reviews a pack: clears its points, signs it off and "
             "approves its PDF."
         )
-    return refusal
+    return tick_refusal(PackItem(pack=pack, stage=Stage.REVIEW), user)
 
 
 def _event(pack: Pack, user, detail: str, action: str = PackEvent.Action.NOTE) -> None:
@@ -93,12 +92,13 @@ def raise_point(pack: Pack, user, text: str, line: str = "") -> ReviewPoint:
     _still_open(pack)
     _not_ready(pack)
     with transaction.atomic():
+        # The pack's lock, as sign-off takes it: a point never lands after the sign-off.
+        pack = Pack.objects.select_for_update().select_related("client").get(pk=pack.pk)
+        _still_open(pack)
         point = ReviewPoint.objects.create(pack=pack, line=line, text=text, raised_by=user)
         where = f" on {point.line_label}" if point.line_label else ""
         # A point is a question about the figures: the PDF approved before it waits for it.
-        withdrawn = AccountsRender.objects.filter(
-            client_id=pack.client_id, period=pack.period, approved_at__isnull=False
-        ).update(approved_at=None, approved_by=None)
+        withdrawn = withdraw_approvals(pack.client_id, pack.period)
         note = " The pack PDF's approval is withdrawn until it is settled." if withdrawn else ""
         _event(pack, user, f"Review point raised{where}: {text}{note}")
         _notify(

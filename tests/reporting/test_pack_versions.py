@@ -119,6 +119,21 @@ def test_importing_the_month_again_withdraws_the_approval_and_reopens_the_review
     assert "<strong>Approved</strong>" not in page
 
 
+def test_a_review_signed_off_on_old_figures_reopens_without_any_render(
+    signed_in, practice, harbour, prepared, manager
+):
+    from reporting import review
+    from tests.reporting.helpers import save, upload
+
+    with practice_context(practice.pk):
+        review.sign_off(prepared, manager)
+    save(signed_in, harbour, upload(signed_in, harbour, "xero_old_2026-11.csv"))
+    with practice_context(practice.pk):
+        prepared.refresh_from_db()
+        assert prepared.review_done_at is None
+        assert prepared.prepare_done_at is not None  # nothing was rendered from the old books
+
+
 def test_importing_again_before_any_approval_leaves_the_pack_alone(
     signed_in, practice, harbour, prepared
 ):
