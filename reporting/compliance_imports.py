@@ -45,15 +45,19 @@ class Overlaps(ImportRefused):
         )
 
 
+def _periods(returns) -> list[str]:
+    return [f"{r.period_start:%b %Y} – {r.period_end:%b %Y}" for r in returns]
+
+
 def overlapping(client: Client, first: datetime.date, last: datetime.date) -> list[str]:
     """The periods of the returns held that overlap ``first``–``last`` but are not it."""
-    return [
-        f"{r.period_start:%b %Y} – {r.period_end:%b %Y}"
+    return _periods(
+        r
         for r in VatReturn.objects.filter(
             client=client, period_start__lte=last, period_end__gte=first
         )
         if (r.period_start, r.period_end) != (first, last)
-    ]
+    )
 
 
 def save_vat_return(
@@ -76,14 +80,14 @@ def save_vat_return(
     boxes = {f"box{n}": read.boxes.get(n) for n in range(1, 10)}
     with transaction.atomic():
         list(Client.objects.select_for_update().filter(pk=client.pk).values_list("pk"))
-        others = overlapping(client, first, last)
+        held = list(
+            VatReturn.objects.filter(client=client, period_start__lte=last, period_end__gte=first)
+        )
+        others = _periods(r for r in held if (r.period_start, r.period_end) != (first, last))
         if others and not replace_overlapping:
             raise Overlaps(others)
-        held = VatReturn.objects.filter(
-            client=client, period_start__lte=last, period_end__gte=first
-        )
-        replaced = [f"{r.period_start:%b %Y} – {r.period_end:%b %Y}" for r in held]
-        held.delete()
+        replaced = _periods(held)
+        VatReturn.objects.filter(pk__in=[r.pk for r in held]).delete()
         saved = VatReturn.objects.create(
             client=client,
             period_start=first,

@@ -266,7 +266,10 @@ def test_box_5_that_is_not_the_difference_of_boxes_3_and_4_is_a_problem():
 
 def test_a_box_5_of_the_wrong_sign_is_a_problem():
     data = (FILES / "generic_box_amount_2026-q4.csv").read_text().replace("5,2760.00", "5,-2760")
-    assert len(read_vat_return(data.encode(), "vat.csv").problems()) == 1
+    assert read_vat_return(data.encode(), "vat.csv").problems() == [
+        "Box 5 (net VAT) is -2,760.00, but the difference between box 3 (4,600.00) and box 4 "
+        "(1,840.00) is 2,760.00."
+    ]
 
 
 def test_box_rows_that_cannot_be_read_are_rejected_and_a_second_box_1_too():
