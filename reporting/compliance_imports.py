@@ -117,6 +117,7 @@ def save_payroll(
                 "employer_ni": read.employer_ni,
                 "employee_pension": read.employee_pension,
                 "employer_pension": read.employer_pension,
+                "student_loan": read.student_loan,
                 "net_pay": read.net_pay,
                 "employees": read.employees,
                 "layout": read.layout[:60],

@@ -41,6 +41,7 @@ PAYROLL_LABELS = (
     ("employer_ni", "Employer's National Insurance"),
     ("employee_pension", "Employees' pension contributions"),
     ("employer_pension", "Employer's pension contributions"),
+    ("student_loan", "Student loan deductions"),
     ("net_pay", "Net pay"),
 )
 

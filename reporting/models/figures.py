@@ -102,6 +102,7 @@ class PayrollSummary(Imported):
     employer_ni = models.DecimalField(**MONEY, null=True, blank=True)
     employee_pension = models.DecimalField(**MONEY, null=True, blank=True)
     employer_pension = models.DecimalField(**MONEY, null=True, blank=True)
+    student_loan = models.DecimalField(**MONEY, null=True, blank=True)
     net_pay = models.DecimalField(**MONEY, null=True, blank=True)
     employees = models.PositiveIntegerField(default=0)
     layout = models.CharField(max_length=60)

@@ -200,6 +200,7 @@ def test_the_payroll_summary_beside_the_months_before(imported, practice, harbou
     payroll = next(t for t in response.context["compliance"] if t.title == "Payroll")
     assert payroll.columns == ["Nov 2026", "Oct 2026", "Sep 2026"]
     assert dict(payroll.rows)["Gross pay"] == [D("6450.00"), None, None]
+    assert dict(payroll.rows)["Student loan deductions"] == [D("56.00"), None, None]
     assert "November 2026: 3 employees paid, from the payroll summary (BrightPay)." in page
 
 
