@@ -469,8 +469,10 @@ def make_labelled_practice(clients_facts, rules) -> tuple:
 
 
 def labelled_letters(practice, pairs, ids, seed: int) -> list[Letter]:
-    """Each piece of evidence as an email: its text in a PDF (every other message, when the
-    text is plain ASCII) or in the body with a scanned page attached; no subject."""
+    """Each piece of evidence as an email, no subject: the covering message in the body and
+    the attachment's text in a PDF, when the set gives the two apart and the attachment's
+    text is plain ASCII; otherwise all of the text in a PDF (every other message, when it is
+    plain ASCII) or in the body with a scanned page attached."""
     from clients.models import Client
     from demo.files import text_pdf
     from demo.inbox_story import Attachment, eml, message_id
@@ -484,7 +486,12 @@ def labelled_letters(practice, pairs, ids, seed: int) -> list[Letter]:
     for n, (evidence, expected) in enumerate(pairs):
         to = own[ids[evidence.address_client_id]] if evidence.address_client_id else home
         text = evidence.text or ""
-        if n % 2 == 0 and text.isascii():
+        document = evidence.document
+        if document and document.isascii() and text.endswith(document):
+            pdf = text_pdf("Document", document.splitlines())
+            cover = text[: len(text) - len(document)].strip("\n")
+            body = (cover or "Please find the document attached.") + "\n"
+        elif n % 2 == 0 and text.isascii():
             pdf = text_pdf("Document", text.splitlines() or [""])
             body = "Please find the document attached.\n"
         else:

@@ -194,17 +194,19 @@ def _address_live(message: InboundMessage) -> bool:
     return retired is None or message.received_at < retired + grace
 
 
-def _evidence(message: InboundMessage, extra_text: str = "") -> Evidence:
+def _evidence(message: InboundMessage, document: str = "") -> Evidence:
+    """What the router reads: the message, and ``document``, the attachments' own text."""
     address = message.address
     live_client = address.client_id if address and address.client_id else None
     if live_client and not _address_live(message):
         live_client = None
-    text = "\n".join(part for part in (message.subject, message.text_body, extra_text) if part)
+    text = "\n".join(part for part in (message.subject, message.text_body, document) if part)
     return Evidence(
         address_client_id=live_client,
         sender=message.from_address,
         authenticated=message.authenticated,
         text=text,
+        document=document,
     )
 
 

@@ -56,7 +56,7 @@ from inbox.routing_evidence import (
 )
 from inbox.routing_identifiers import identifier_items
 from inbox.routing_index import index_clients
-from inbox.routing_names import NAME_THRESHOLD, name_items
+from inbox.routing_names import NAME_THRESHOLD, name_items, names_found
 from inbox.routing_senders import (
     RULE_MIN_RIGHT,
     RULE_MIN_SHARE,
@@ -105,11 +105,22 @@ def rank(
     if sender:
         contact_items(sender, evidence.authenticated, index.contacts, add)
         rule_items(sender, by_id, rules, add)
+    cover_only: set[int] = set()
+    documented: set[int] = set()
     if evidence.text:
         identifier_items(identifiers.find(evidence.text), index.owners, add)
         name_items(evidence.text, index.names, add)
+        if evidence.document is not None:
+            cover_only = names_found(evidence.text, index.names) - names_found(
+                evidence.document, index.names
+            )
+            identifier_items(
+                identifiers.find(evidence.document),
+                index.owners,
+                lambda client_id, item: documented.add(client_id),
+            )
 
-    lower_conflicts(items, evidence.address_client_id, by_id, evidence.text)
+    lower_conflicts(items, evidence.address_client_id, by_id, evidence.text, cover_only, documented)
 
     candidates = [
         Candidate(

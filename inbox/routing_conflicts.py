@@ -31,6 +31,12 @@ clients reach high").
   when the text names another client: a director recorded on A only, sending the payslips
   of another company of hers, signs with A's name and number, but the payslips name the
   other.
+  A client the sender is linked to (a contact, a rule) that is named only in the covering
+  message, not in the attachment's own text, does not count against a client whose
+  identifiers are in the attachment itself: a director writing for two of her companies
+  names both, and signs with her main company's name, whichever company's document she
+  attaches. Named in the attachment, or against identifiers found only in the covering
+  message (her signature's company number), it counts.
 - *The client's own address.* The sender chose that client's unguessable address, so other
   clients' identifiers in the text are its counterparties (a purchase invoice from a
   supplier who is also a client): every other client is lowered to a suggestion and the
@@ -49,9 +55,13 @@ def lower_conflicts(
     address_client_id: int | None,
     by_id: dict[int, ClientFacts],
     text: str,
+    cover_only: set[int] = frozenset(),
+    documented: set[int] = frozenset(),
 ) -> None:
     """Lower evidence that another fact explains or contradicts (the module's docstring),
-    saying why in its reason."""
+    saying why in its reason. ``cover_only``: the clients named in the covering message
+    (subject and body) and not in the attachment's own text; ``documented``: the clients
+    whose identifiers are in the attachment's own text."""
 
     def of_kind(client_id: int, kind: str) -> list[Item]:
         return [item for item in items[client_id] if item.kind == kind]
@@ -117,9 +127,21 @@ def lower_conflicts(
         for item in of_kind(client_id, "name")
         if item.name_match and not item.name_match.explained_by
     }
+    # A client of the sender's (a contact, a rule) named only in the covering message is the
+    # sender's own (her signature, "attached: both of my companies' papers"): it says nothing
+    # against a client whose identifiers are in the attachment itself.
+    signed = cover_only & sender_clients
+
+    def others_named(client_id: int) -> list[int]:
+        return [
+            other
+            for other in named
+            if other != client_id and not (other in signed and client_id in documented)
+        ]
 
     def another_named(client_id: int) -> NameMatch | None:
-        return next((match for other, match in named.items() if other != client_id), None)
+        others = others_named(client_id)
+        return named[others[0]] if others else None
 
     # Identifiers of B and another client C named: B's when the text is a statement of B's
     # account (a statement is its account holder's, whoever its lines mention), or when the
@@ -127,7 +149,7 @@ def lower_conflicts(
     # invoice to C). A stranger's, or a director's of both, or only B's VAT number from a
     # signature: the document may be C's.
     for client_id in with_high("identifier"):
-        others = [other_id for other_id in named if other_id != client_id]
+        others = others_named(client_id)
         own_copy = banked(client_id) and (
             (client_id in sender_clients and not sender_clients.intersection(others))
             or is_statement()

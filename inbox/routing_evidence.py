@@ -42,10 +42,16 @@ class Rule:
 
 @dataclass(frozen=True)
 class Evidence:
+    """What is known of one message (or one attachment): the client address it came to, its
+    sender, whether the receiving server authenticated the sender, and its text (subject,
+    body and the attachment's text). ``document`` is the attachment's own text within
+    ``text``, when it is known apart from the covering message; None when it is not."""
+
     address_client_id: int | None
     sender: str
     authenticated: bool
     text: str
+    document: str | None = None
 
 
 @dataclass(frozen=True)

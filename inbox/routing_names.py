@@ -192,6 +192,18 @@ def name_items(text: str, names: NameIndex, add) -> None:
         add(client_id, Item("name", Level.SUGGESTION, score, reason, name_match=match))
 
 
+def names_found(text: str, names: NameIndex) -> set[int]:
+    """The clients ``text`` names (their names found and not explained by another's)."""
+    found: set[int] = set()
+
+    def add(client_id: int, item: Item) -> None:
+        if not item.name_match.explained_by:
+            found.add(client_id)
+
+    name_items(text, names, add)
+    return found
+
+
 def _every_word_there(name: str, window: str) -> bool:
     """Whether each word of the name is in the window, allowing a typo ("Tradng") or a cut
     ("SUMMIT PRINT SERVI"): so that "Ryan Veterinary Practice" is not found in "Clyde

@@ -315,6 +315,44 @@ def test_a_director_of_both_sending_an_invoice_between_them_goes_to_triage():
     assert chosen is None
 
 
+DIRECTORS_COVER = (
+    "Papers for both companies: Kestrel Joinery and Zephyr Bakery.\nDee\nZephyr Bakery Ltd"
+)
+
+
+def director(document: str | None, cover: str = DIRECTORS_COVER) -> Evidence:
+    """dir@gmail.com, a director of Kestrel and Zephyr, sends one attachment of several."""
+    text = f"{cover}\n{document}" if document is not None else cover
+    return Evidence(None, "dir@gmail.com", True, text, document=document)
+
+
+def test_a_directors_other_company_named_only_in_her_covering_message_does_not_count():
+    document = "KESTREL JOINERY LTD VAT: 234567847\nInvoice to: Harrow Timber Ltd\nTotal 120.00"
+    candidates, chosen = route(director(document))
+    assert chosen.client_id == 3 and chosen.level == Level.HIGH
+    assert by_client(candidates)[3].reasons[1] == "VAT number GB234567847 in the text"
+    # Without the attachment's text known apart, the names are the whole text's: triage.
+    whole = Evidence(None, "dir@gmail.com", True, f"{DIRECTORS_COVER}\n{document}")
+    assert route(whole)[1] is None
+
+
+def test_a_directors_other_company_named_in_the_attachment_itself_still_counts():
+    document = "KESTREL JOINERY LTD VAT: 234567847\nInvoice to: Zephyr Bakery Ltd\nTotal 120.00"
+    candidates, chosen = route(director(document))
+    assert chosen is None
+    assert (
+        "the text also names another client, “Zephyr Bakery”"
+        in (by_client(candidates)[3].reasons[1])
+    )
+
+
+def test_identifiers_only_in_a_directors_signature_do_not_outweigh_the_company_she_names():
+    # Kestrel's number is in her signature, not in the receipt; she names Zephyr: triage.
+    cover = "Zephyr Bakery Ltd - receipt for May attached.\nDee\nKestrel Joinery Ltd, SC123456"
+    _, chosen = route(director("GREGGS\nReceipt\nTotal 4.20", cover=cover))
+    assert chosen is None
+
+
 def test_a_contacts_message_about_another_client_only_goes_to_triage():
     # Signed for Acme (its company number in the footer), the payslips are Zephyr's.
     text = "Payslips\nAlice\nAcme Trading Ltd, Company No: 1234567\nEmployer: Zephyr Bakery Ltd"
