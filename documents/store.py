@@ -8,6 +8,7 @@ saved, and the file is deleted again if the row cannot be saved, so nothing is h
 import datetime
 import logging
 import uuid
+from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -16,7 +17,7 @@ from atlasos import clock
 from atlasos.refusals import Refusal
 from documents.extensions import why_held, without_held
 from documents.models import Document, Source
-from documents.uploads import ValidatedUpload, validate_upload
+from documents.uploads import UploadRefused, ValidatedUpload, validate_upload
 
 logger = logging.getLogger(__name__)
 
@@ -82,17 +83,7 @@ def store_document(
     try:
         with transaction.atomic():
             document = Document.objects.create(
-                client=client,
-                period=period.replace(day=1) if period else None,
-                doc_type=doc_type,
-                source=source,
-                original_name=checked.name,
-                content_type=checked.content_type,
-                size=checked.size,
-                sha256=checked.sha256,
-                storage_key=key,
-                uploaded_by=user,
-                uploaded_by_contact=contact,
+                **_fields(client, checked, key, doc_type, period, source, user, contact)
             )
     except IntegrityError:
         delete_stored_file(key, client.practice_id)
@@ -104,6 +95,95 @@ def store_document(
         delete_stored_file(key, client.practice_id)
         raise
     return document, True
+
+
+def _fields(client, checked, key, doc_type, period, source, user, contact) -> dict:
+    """A new document's row, as ``store_document`` and ``store_many`` write it."""
+    return dict(
+        client=client,
+        period=period.replace(day=1) if period else None,
+        doc_type=doc_type,
+        source=source,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        storage_key=key,
+        uploaded_by=user,
+        uploaded_by_contact=contact,
+    )
+
+
+@dataclass(frozen=True)
+class Keep:
+    """One file for ``store_many``: ``upload`` for ``client``, as ``store_document`` takes it."""
+
+    client: object
+    upload: object
+    doc_type: str
+    period: datetime.date | None
+    source: str
+    user: object = None
+
+
+def store_many(keeps: list[Keep]) -> list[tuple[Document, bool] | UploadRefused]:
+    """``store_document`` for many files at once (the Smart Inbox's batches): each validated,
+    the live duplicates of all of them read in one query (a file twice in the batch for one
+    client is stored once), the new rows inserted in one. Per file: ``(document, created)``,
+    or the ``UploadRefused`` that refused it. Call inside a transaction; when it fails, the
+    files it saved are deleted again and the error propagates."""
+    outcomes: list = []
+    checked: dict[int, ValidatedUpload] = {}
+    for position, keep in enumerate(keeps):
+        try:
+            checked[position] = validate_upload(keep.upload)
+            outcomes.append(None)
+        except UploadRefused as refused:
+            outcomes.append(refused)
+    pairs = {(keeps[i].client.pk, c.sha256) for i, c in checked.items()}
+    held: dict[tuple[int, str], Document] = {}
+    if pairs:
+        for document in (
+            Document.objects.live()
+            .filter(
+                client_id__in={client for client, _ in pairs},
+                sha256__in={sha for _, sha in pairs},
+            )
+            .order_by("-pk")
+        ):
+            held[(document.client_id, document.sha256)] = document
+    new: list[Document] = []
+    try:
+        for position, check in checked.items():
+            keep = keeps[position]
+            same = held.get((keep.client.pk, check.sha256))
+            if same is not None:
+                outcomes[position] = (same, False)
+                continue
+            prefix = key_prefix(keep.client.practice_id)
+            key = default_storage.save(f"{prefix}{uuid.uuid4().hex}", keep.upload)
+            document = Document(
+                **_fields(
+                    keep.client,
+                    check,
+                    key,
+                    keep.doc_type,
+                    keep.period,
+                    keep.source,
+                    keep.user,
+                    None,
+                )
+            )
+            document.practice_id = keep.client.practice_id
+            new.append(document)
+            held[(keep.client.pk, check.sha256)] = document
+            outcomes[position] = (document, True)
+        Document.objects.bulk_create(new)
+    except BaseException:
+        for document in new:
+            delete_stored_file(document.storage_key, document.practice_id)
+        raise
+    return outcomes
 
 
 def soft_delete(document: Document, user) -> None:

@@ -72,6 +72,19 @@ def accept(
 ) -> list[Outcome]:
     """Keep ``raw`` for every practice one of ``recipients`` belongs to; an outcome each (or
     one "unknown recipient" outcome, recorded, when none is ours)."""
+    by_practice, refused = _practices(recipients, channel, provider, addresses.resolve)
+    if refused:
+        return [refused]
+    sha256 = hashlib.sha256(raw).hexdigest()
+    message_id = message_id_of(raw)
+    return [
+        _keep(raw, sha256, message_id, _primary(found), channel, provider, envelope_from)
+        for found in by_practice.values()
+    ]
+
+
+def _practices(recipients, channel, provider, resolve):
+    """The recipients that are ours, by practice; or, when none is, the refusal (recorded)."""
     by_practice: dict[int, list[addresses.Resolved]] = {}
     seen: list[str] = []
     for recipient in recipients:
@@ -79,19 +92,123 @@ def accept(
         if not recipient or recipient in seen:
             continue
         seen.append(recipient)
-        resolved = addresses.resolve(recipient)
+        resolved = resolve(recipient)
         if resolved:
             by_practice.setdefault(resolved.practice_id, []).append(resolved)
-    if not by_practice:
-        shown = ", ".join(seen)[:254] or "(no recipient)"
-        record_refusal(channel, provider, f"no inbox has the address {shown}", recipient=shown)
-        return [Outcome("unknown recipient", detail=f"no inbox has the address {shown}")]
-    sha256 = hashlib.sha256(raw).hexdigest()
-    message_id = message_id_of(raw)
-    return [
-        _keep(raw, sha256, message_id, _primary(found), channel, provider, envelope_from)
-        for found in by_practice.values()
+    if by_practice:
+        return by_practice, None
+    shown = ", ".join(seen)[:254] or "(no recipient)"
+    record_refusal(channel, provider, f"no inbox has the address {shown}", recipient=shown)
+    return {}, Outcome("unknown recipient", detail=f"no inbox has the address {shown}")
+
+
+def accept_many(
+    deliveries: list[tuple[bytes, list[str]]], *, channel: str, provider: str = ""
+) -> list[list[Outcome]]:
+    """``accept`` for many messages at once (``ingest_email`` with many files, a benchmark):
+    each message kept as ``accept`` keeps it (its raw bytes first, one row, the same
+    duplicates recognised, within the batch too), but each practice's rows inserted in one
+    statement and processed in batches of ``inbox.batch.SIZE`` (``inbox.process_batch``) once
+    committed. The outcomes, in the order of ``deliveries``."""
+    resolved_once: dict[str, addresses.Resolved | None] = {}
+
+    def resolve(recipient: str):
+        if recipient not in resolved_once:
+            resolved_once[recipient] = addresses.resolve(recipient)
+        return resolved_once[recipient]
+
+    outcomes: list[list[Outcome | None]] = []
+    wanted: dict[int, list[tuple[int, int, bytes, addresses.Resolved]]] = {}
+    for position, (raw, recipients) in enumerate(deliveries):
+        by_practice, refused = _practices(recipients, channel, provider, resolve)
+        outcomes.append([refused] if refused else [None] * len(by_practice))
+        for slot, found in enumerate(by_practice.values()):
+            wanted.setdefault(found[0].practice_id, []).append(
+                (position, slot, raw, _primary(found))
+            )
+    for practice_id, letters in wanted.items():
+        with practice_context(practice_id):
+            for position, slot, outcome in _keep_many(letters, channel, provider):
+                outcomes[position][slot] = outcome
+    return outcomes
+
+
+def _keep_many(letters, channel, provider):
+    """One practice's share of ``accept_many``: (position, slot, outcome) for each."""
+    keyed = [
+        (position, slot, raw, found, hashlib.sha256(raw).hexdigest(), message_id_of(raw))
+        for position, slot, raw, found in letters
     ]
+    held = {m.sha256: m for m in InboundMessage.objects.filter(sha256__in={k[4] for k in keyed})}
+    ids = {k[5] for k in keyed if k[5]}
+    by_id = {
+        (m.message_id, m.recipient): m
+        for m in (InboundMessage.objects.filter(message_id__in=ids) if ids else [])
+    }
+    done, new = [], []
+    for position, slot, raw, found, sha256, message_id in keyed:
+        same = held.get(sha256) or (message_id and by_id.get((message_id, found.recipient)))
+        if same is not None:
+            done.append((position, slot, same))
+            continue
+        key = default_storage.save(
+            f"{raw_prefix(found.practice_id)}{uuid.uuid4().hex}.eml", ContentFile(raw)
+        )
+        message = InboundMessage(
+            channel=channel,
+            provider=provider[:30],
+            recipient=found.recipient,
+            address=found.address,
+            raw_key=key,
+            raw_size=len(raw),
+            sha256=sha256,
+            message_id=message_id,
+            reason=found.note,
+        )
+        held[sha256] = message
+        if message_id:
+            by_id[(message_id, found.recipient)] = message
+        new.append(message)
+        done.append((position, slot, message))
+    try:
+        with transaction.atomic():
+            InboundMessage.objects.bulk_create(new)
+            enqueue_batches(new)
+    except IntegrityError:
+        # A concurrent delivery of one of them won the race: each on its own, as ``accept``.
+        for message in new:
+            default_storage.delete(message.raw_key)
+        for position, slot, raw, found, sha256, message_id in keyed:
+            yield position, slot, _keep(raw, sha256, message_id, found, channel, provider, "")
+        return
+    except BaseException:
+        for message in new:
+            default_storage.delete(message.raw_key)
+        raise
+    fresh = {id(message) for message in new}
+    for position, slot, message in done:
+        if id(message) in fresh:
+            logger.info(
+                "inbox: message %s kept (%s, %s bytes)", message.pk, channel, message.raw_size
+            )
+            fresh.discard(id(message))
+            yield position, slot, Outcome("stored", message, message.practice_id)
+        else:
+            yield (
+                position,
+                slot,
+                Outcome("duplicate", message, message.practice_id, "the same message came before"),
+            )
+
+
+def enqueue_batches(messages: list[InboundMessage]) -> None:
+    """Process ``messages`` (one practice's) in batches once their rows are committed."""
+    from inbox.batch import SIZE
+    from inbox.worker import process_batch
+
+    for start in range(0, len(messages), SIZE):
+        chunk = messages[start : start + SIZE]
+        process_batch.delay_on_commit([m.pk for m in chunk], practice_id=chunk[0].practice_id)
 
 
 def _existing(sha256: str, message_id: str, recipient: str) -> InboundMessage | None:

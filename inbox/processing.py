@@ -56,13 +56,18 @@ def trusted_authserv_ids() -> list[str]:
     return [*settings.ATLAS_INBOX_AUTHSERV_IDS, domain, f"mx.{domain}"]
 
 
-def _finish(message: InboundMessage, status: str, reason: str, **fields) -> InboundMessage:
+def settle(message: InboundMessage, status: str, reason: str, **fields) -> InboundMessage:
+    """Set the message's outcome (not saved: ``_finish`` saves one, a batch saves many)."""
     message.status = status
     message.reason = reason[:500]
     message.processed_at = clock.now()
     for name, value in fields.items():
         setattr(message, name, value)
-    message.save()
+    return message
+
+
+def _finish(message: InboundMessage, status: str, reason: str, **fields) -> InboundMessage:
+    settle(message, status, reason, **fields).save()
     return message
 
 
@@ -83,6 +88,11 @@ def process(message_pk: int) -> InboundMessage | None:
     message = claim(message_pk)
     if message is None:
         return None
+    return run(message)
+
+
+def run(message: InboundMessage) -> InboundMessage:
+    """Process a claimed message; an error of ours ends it "failed" with the reason."""
     try:
         return _process(message)
     except Exception as error:
@@ -116,21 +126,36 @@ def _keep_parsed(message: InboundMessage, parsed: ParsedMessage) -> None:
     """Write what parsing found and the attachments' bytes, replacing an earlier attempt's."""
     with transaction.atomic():
         discard_attachments(message)
-        message.from_address = parsed.from_address[:254]
-        message.from_name = parsed.from_name[:200]
-        message.subject = parsed.subject[:500]
-        message.sent_at = parsed.sent_at
-        message.text_body = parsed.text
-        message.html_body = parsed.html
-        message.headers = [list(pair) for pair in parsed.headers]
-        message.defects = list(parsed.defects)
-        message.authenticated = parsed.authenticated
-        message.status = Status.PARSED
+        apply_parsed(message, parsed)
         message.save()
-        for position, attachment in enumerate(parsed.attachments, start=1):
-            _keep_attachment(message, position, attachment)
-        for position, (name, why) in enumerate(parsed.skipped, start=len(parsed.attachments) + 1):
-            InboundAttachment.objects.create(
+        for row in attachment_rows(message, parsed):
+            row.save()
+
+
+def apply_parsed(message: InboundMessage, parsed: ParsedMessage) -> None:
+    """What parsing found, on the message (not saved)."""
+    message.from_address = parsed.from_address[:254]
+    message.from_name = parsed.from_name[:200]
+    message.subject = parsed.subject[:500]
+    message.sent_at = parsed.sent_at
+    message.text_body = parsed.text
+    message.html_body = parsed.html
+    message.headers = [list(pair) for pair in parsed.headers]
+    message.defects = list(parsed.defects)
+    message.authenticated = parsed.authenticated
+    message.status = Status.PARSED
+
+
+def attachment_rows(message: InboundMessage, parsed: ParsedMessage) -> list[InboundAttachment]:
+    """The message's attachments as rows, not yet saved (their bytes are: ``content`` keeps
+    them in memory for filing), and a row for each part skipped as not a document."""
+    rows = [
+        _attachment_row(message, position, attachment)
+        for position, attachment in enumerate(parsed.attachments, start=1)
+    ]
+    for position, (name, why) in enumerate(parsed.skipped, start=len(parsed.attachments) + 1):
+        rows.append(
+            InboundAttachment(
                 message=message,
                 position=position,
                 name=name[:150],
@@ -139,9 +164,11 @@ def _keep_parsed(message: InboundMessage, parsed: ParsedMessage) -> None:
                 status=InboundAttachment.Status.NOT_DOCUMENT,
                 reason=why[:500],
             )
+        )
+    return rows
 
 
-def _keep_attachment(message, position, attachment) -> InboundAttachment:
+def _attachment_row(message, position, attachment) -> InboundAttachment:
     key = default_storage.save(
         f"{raw_prefix(message.practice_id)}{uuid.uuid4().hex}", ContentFile(attachment.data)
     )
@@ -151,7 +178,7 @@ def _keep_attachment(message, position, attachment) -> InboundAttachment:
         text = attachment.data[:50_000].decode("utf-8", "replace")
     else:
         text = ""
-    return InboundAttachment.objects.create(
+    row = InboundAttachment(
         message=message,
         position=position,
         name=attachment.name[:150],
@@ -162,6 +189,8 @@ def _keep_attachment(message, position, attachment) -> InboundAttachment:
         storage_key=key,
         text=text.replace("\x00", ""),
     )
+    row.content = attachment.data  # the bytes, for filing without reading them back
+    return row
 
 
 def discard_attachments(message: InboundMessage) -> None:
@@ -225,37 +254,45 @@ def candidates_json(candidates: list[Candidate]) -> list[dict]:
 def route_and_file(message: InboundMessage) -> InboundMessage:
     """Route every attachment; file them all when each has a certain or high route, else
     leave the message in triage with the candidates ranked."""
-    clients, rules = facts.client_facts(), facts.rules()
     attachments = list(message.attachments.filter(status=InboundAttachment.Status.WAITING))
+    routes = route(message, attachments, facts.client_facts(), facts.rules())
+    if routes is None:
+        message.save()
+        return message
+    filing.file_attachments(message, attachments, user=None)
+    learning.count_use(message.from_address, {a.client_id for a in attachments})
+    return finish_filed(message, attachments)
+
+
+def route(message: InboundMessage, attachments: list, clients, rules) -> list | None:
+    """Route every attachment (none saved here): the message's candidates are set, and
+    either each attachment gets its client, confidence, type and period (the routes are
+    returned), or the message is settled in triage (None)."""
     everything = "\n".join(a.text for a in attachments)
     ranked = rank(_evidence(message, everything), clients, rules)
     message.candidates = candidates_json(ranked)
     if len(attachments) == 1:  # its evidence is the message's: rank once
-        routes = {attachments[0].pk: decide(ranked)}
+        routes = [decide(ranked)]
     else:
-        routes = {
-            a.pk: decide(rank(_evidence(message, a.text), clients, rules)) for a in attachments
-        }
-    if not attachments or None in routes.values():
-        return _finish(message, Status.TRIAGE, _why_triage(message, routes))
+        routes = [decide(rank(_evidence(message, a.text), clients, rules)) for a in attachments]
+    if not attachments or None in routes:
+        settle(message, Status.TRIAGE, _why_triage(message, routes))
+        return None
     period = _fallback_period(message)
-    for attachment in attachments:
-        route = routes[attachment.pk]
-        attachment.client_id = route.client_id
-        attachment.confidence = route.level.label
-        attachment.route_reasons = list(route.reasons)
+    for attachment, chosen in zip(attachments, routes, strict=True):
+        attachment.client_id = chosen.client_id
+        attachment.confidence = chosen.level.label
+        attachment.route_reasons = list(chosen.reasons)
         attachment.doc_type = classify.doc_type(attachment.name, attachment.text)
         attachment.period = classify.period(attachment.text, period)
-    filing.file_attachments(message, attachments, user=None)
-    learning.count_use(message.from_address, {route.client_id for route in routes.values()})
-    return finish_filed(message, attachments)
+    return routes
 
 
-def _why_triage(message: InboundMessage, routes: dict) -> str:
+def _why_triage(message: InboundMessage, routes: list) -> str:
     note = address_note(message)
     if note:
         return note
-    chosen = {route.client_id for route in routes.values() if route}
+    chosen = {route.client_id for route in routes if route}
     if len(chosen) > 1:
         return "The attachments point at different clients, not all of them with confidence."
     if message.candidates:
@@ -269,13 +306,19 @@ def _fallback_period(message: InboundMessage) -> datetime.date:
 
 
 def finish_filed(message: InboundMessage, attachments, user=None) -> InboundMessage:
+    """``settle_filed``, saved."""
+    settle_filed(message, attachments, user).save()
+    return message
+
+
+def settle_filed(message: InboundMessage, attachments, user=None) -> InboundMessage:
     """The message is routed: say how many attachments were filed, to whom and how surely. When
     the store took none of them (each refused by the upload checks), it is rejected with the
-    first refusal's reason."""
+    first refusal's reason. Not saved."""
     kept = [a for a in attachments if a.status in (Filed.FILED, Filed.DUPLICATE)]
     if not kept:
         refused = next((a.reason for a in attachments if a.reason), "")
-        return _finish(
+        return settle(
             message, Status.REJECTED, f"Nothing could be filed: {refused}", handled_by=user
         )
     clients = {a.client_id for a in attachments}
@@ -285,7 +328,7 @@ def finish_filed(message: InboundMessage, attachments, user=None) -> InboundMess
     if filed < len(attachments):
         reason += " The others were already in the store or refused: see each below."
     one = len(clients) == 1
-    return _finish(
+    return settle(
         message,
         Status.ROUTED,
         reason,

@@ -21,3 +21,17 @@ def process_message(message_pk: int, *, practice_id: int) -> str:
 
     message = process(message_pk)
     return message.status if message else "skipped"
+
+
+@shared_task(
+    base=PracticeTask,
+    name="inbox.process_batch",
+    soft_time_limit=settings.ATLAS_INBOX_PARSE_SECONDS * 4,
+    time_limit=settings.ATLAS_INBOX_PARSE_SECONDS * 4 + 30,
+)
+def process_batch(message_pks: list[int], *, practice_id: int) -> int:
+    """Parse, route and file kept messages of one practice together (``inbox.batch``); how
+    many were still to process. A worker killed half-way leaves them to the sweep."""
+    from inbox.batch import process_many
+
+    return len(process_many(message_pks))

@@ -23,7 +23,7 @@ from documents.models import DocType, Document, Source
 from documents.store import store_document
 from portal.models import DocumentRequest, RequestItem, RequestItemDocument, RequestStatus
 from tasks.models import Pack
-from tasks.services import follow_documents, record_documents_missing
+from tasks.services import follow_documents_many, record_documents_missing
 from templates_engine.models import DOCUMENT_KEYS, AutoTick
 
 REQUEST_BATCH = 1000
@@ -201,15 +201,31 @@ def _open(document_request: DocumentRequest) -> None:
 
 
 def _locked(request_id: int) -> DocumentRequest:
-    """The request, locked for a change. Its pack is locked first: delivery takes the pack,
-    then closes its requests, so a change and a delivery at the same moment queue up rather
-    than wait on each other."""
-    pack_id = (
-        DocumentRequest.objects.filter(pk=request_id).values_list("pack_id", flat=True).first()
+    """The request, locked for a change (``_locked_many``)."""
+    return _locked_many([request_id])[request_id]
+
+
+def _locked_many(request_ids) -> dict[int, DocumentRequest]:
+    """The requests, locked for a change, by pk. Their packs are locked first: delivery takes
+    the pack, then closes its requests, so a change and a delivery at the same moment queue up
+    rather than wait on each other; packs, then requests, in pk order, so two batches do not
+    wait on each other either."""
+    request_ids = sorted(set(request_ids))
+    pack_ids = sorted(
+        set(
+            DocumentRequest.objects.filter(pk__in=request_ids)
+            .exclude(pack_id=None)
+            .values_list("pack_id", flat=True)
+        )
     )
-    if pack_id is not None:
-        list(Pack.objects.select_for_update().filter(pk=pack_id).values_list("pk", flat=True))
-    return DocumentRequest.objects.select_for_update().get(pk=request_id)
+    if pack_ids:
+        list(Pack.objects.select_for_update().filter(pk__in=pack_ids).order_by("pk").values("pk"))
+    locked = DocumentRequest.objects.select_for_update().filter(pk__in=request_ids)
+    found = {r.pk: r for r in locked.order_by("pk")}
+    missing = set(request_ids) - set(found)
+    if missing:
+        raise DocumentRequest.DoesNotExist(f"No document request {min(missing)}.")
+    return found
 
 
 def edit_request(document_request: DocumentRequest, *, title: str, due: datetime.date) -> None:
@@ -290,28 +306,54 @@ def mark_needed(item: RequestItem) -> None:
 def link_document(item: RequestItem, document: Document, *, user=None) -> bool:
     """Link ``document`` to ``item``: the item is received (and no longer "not applicable").
     Returns False when the document was linked to it already."""
+    return link_documents([(item, document)], user=user)[0]
+
+
+LINKED_FIELDS = [
+    "received_at",
+    "not_applicable_reason",
+    "marked_at",
+    "marked_by",
+    "marked_by_contact",
+]
+
+
+def link_documents(pairs: list[tuple[RequestItem, Document]], *, user=None) -> list[bool]:
+    """``link_document`` for many (item, document) pairs at once, in one transaction: the
+    requests locked together, the links written in one insert, each request's status and its
+    pack's collect items brought in line once. A ``RequestError`` for a request no longer open
+    propagates (nothing linked)."""
     with transaction.atomic():
-        document_request = _locked(item.request_id)
-        _open(document_request)
-        if RequestItemDocument.objects.filter(item=item, document=document).exists():
-            return False
-        RequestItemDocument.objects.create(item=item, document=document, linked_by=user)
-        item.received_at = item.received_at or clock.now()
-        item.not_applicable_reason = ""
-        item.marked_at = None
-        item.marked_by = None
-        item.marked_by_contact = None
-        item.save(
-            update_fields=[
-                "received_at",
-                "not_applicable_reason",
-                "marked_at",
-                "marked_by",
-                "marked_by_contact",
-            ]
+        requests = _locked_many(item.request_id for item, _ in pairs)
+        for document_request in requests.values():
+            _open(document_request)
+        there = set(
+            RequestItemDocument.objects.filter(
+                item_id__in={item.pk for item, _ in pairs},
+                document_id__in={document.pk for _, document in pairs},
+            ).values_list("item_id", "document_id")
         )
-        refresh_status(document_request)
-    return True
+        links, changed, linked = [], {}, []
+        for item, document in pairs:
+            if (item.pk, document.pk) in there:
+                linked.append(False)
+                continue
+            there.add((item.pk, document.pk))
+            links.append(RequestItemDocument(item=item, document=document, linked_by=user))
+            item.received_at = item.received_at or clock.now()
+            item.not_applicable_reason = ""
+            item.marked_at = None
+            item.marked_by = None
+            item.marked_by_contact = None
+            changed[item.pk] = item
+            linked.append(True)
+        if links:
+            RequestItemDocument.objects.bulk_create(links)
+            RequestItem.objects.update_each(changed.values(), LINKED_FIELDS)
+            refresh_statuses(
+                [requests[pk] for pk in sorted({item.request_id for item in changed.values()})]
+            )
+    return linked
 
 
 def upload_to_item(item: RequestItem, upload, *, user=None, contact=None, source=None):
@@ -352,27 +394,42 @@ def refresh_status(document_request: DocumentRequest) -> None:
     """Complete the request when every required item is satisfied; reopen it when that stops
     being true; and bring the pack's collect items in line with it (``follow_documents``).
     Call inside the transaction that changed the request, holding its lock (``_locked``)."""
-    if document_request.status in (RequestStatus.CANCELLED, RequestStatus.CLOSED):
+    refresh_statuses([document_request])
+
+
+def refresh_statuses(document_requests: list[DocumentRequest]) -> None:
+    """``refresh_status`` for many requests: their items read in one query, their packs'
+    collect items followed together (``follow_documents_many``)."""
+    live = [
+        r
+        for r in document_requests
+        if r.status not in (RequestStatus.CANCELLED, RequestStatus.CLOSED)
+    ]
+    if not live:
         return
-    items = list(
-        RequestItem.objects.filter(request=document_request).only(
-            "title", "required", "covers", "received_at", "marked_at"
-        )
-    )
-    answers = collect_answers(items)
-    done = answers[AUTO_KEY] == []
-    if done and document_request.status != RequestStatus.COMPLETE:
-        document_request.status = RequestStatus.COMPLETE
-        document_request.completed_at = clock.now()
-        document_request.save(update_fields=["status", "completed_at"])
-    elif not done and document_request.status == RequestStatus.COMPLETE:
-        document_request.status = (
-            RequestStatus.SENT if document_request.sent_at else RequestStatus.DRAFT
-        )
-        document_request.completed_at = None
-        document_request.save(update_fields=["status", "completed_at"])
-    if document_request.pack_id:
-        follow_documents(Pack(pk=document_request.pack_id), answers)
+    items: dict[int, list[RequestItem]] = {r.pk: [] for r in live}
+    for item in RequestItem.objects.filter(request__in=[r.pk for r in live]).only(
+        "request", "title", "required", "covers", "received_at", "marked_at"
+    ):
+        items[item.request_id].append(item)
+    follow = {}
+    for document_request in live:
+        answers = collect_answers(items[document_request.pk])
+        done = answers[AUTO_KEY] == []
+        if done and document_request.status != RequestStatus.COMPLETE:
+            document_request.status = RequestStatus.COMPLETE
+            document_request.completed_at = clock.now()
+            document_request.save(update_fields=["status", "completed_at"])
+        elif not done and document_request.status == RequestStatus.COMPLETE:
+            document_request.status = (
+                RequestStatus.SENT if document_request.sent_at else RequestStatus.DRAFT
+            )
+            document_request.completed_at = None
+            document_request.save(update_fields=["status", "completed_at"])
+        if document_request.pack_id:
+            follow[document_request.pack_id] = answers
+    if follow:
+        follow_documents_many(follow)
 
 
 def pack_request(pack):

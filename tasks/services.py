@@ -251,32 +251,51 @@ def follow_documents(pack: Pack, answers: dict[str, list[str] | None]) -> None:
     changed the request; one query to read the items, one to store them, then the usual tick
     bookkeeping when something ticked or unticked.
     """
+    follow_documents_many({pack.pk: answers})
+
+
+def follow_documents_many(answers: dict[int, dict[str, list[str] | None]]) -> None:
+    """``follow_documents`` for many packs (``answers`` by pack id) at once: the packs locked
+    in pk order and their items read in one query, the changed ones stored in one more."""
     with transaction.atomic():
-        pack = Pack.objects.select_for_update().get(pk=pack.pk)
-        if pack.is_complete:
+        packs = {
+            pack.pk: pack
+            for pack in Pack.objects.select_for_update().filter(pk__in=list(answers)).order_by("pk")
+            if not pack.is_complete
+        }
+        if not packs:
             return
-        items = list(PackItem.objects.filter(pack=pack, auto_key__in=list(answers)))
-        tick, untick, changed = [], [], []
-        for item in items:
-            missing, before = answers[item.auto_key], item.documents_missing
+        keys = {key for pack_id in packs for key in answers[pack_id]}
+        items = PackItem.objects.filter(pack_id__in=list(packs), auto_key__in=list(keys))
+        tick, untick, changed = {}, {}, []
+        for item in items.order_by("pk"):
+            mine = answers[item.pack_id]
+            if item.auto_key not in mine:
+                continue
+            missing, before = mine[item.auto_key], item.documents_missing
             if missing == before:
                 continue
             if missing == [] and not item.is_done and before != []:
-                tick.append(item)
+                tick.setdefault(item.pack_id, []).append(item)
             elif missing and item.is_done and set(missing) - set(before or []):
-                untick.append(item)
+                untick.setdefault(item.pack_id, []).append(item)
             item.documents_missing = missing
             changed.append(item)
         if not changed:
             return
-        PackItem.objects.bulk_update(changed, ["documents_missing"])
-        reasons = {item.auto_key: "the document request has every document for it" for item in tick}
-        _change_automatically(pack, tick, done=True, reasons=reasons)
-        reasons = {
-            item.auto_key: f"the document request misses: {', '.join(item.documents_missing)}"
-            for item in untick
-        }
-        _change_automatically(pack, untick, done=False, reasons=reasons)
+        PackItem.objects.update_each(changed, ["documents_missing"])
+        for pack_id, pack in packs.items():
+            ticked = tick.get(pack_id, [])
+            reasons = {
+                item.auto_key: "the document request has every document for it" for item in ticked
+            }
+            _change_automatically(pack, ticked, done=True, reasons=reasons)
+            unticked = untick.get(pack_id, [])
+            reasons = {
+                item.auto_key: f"the document request misses: {', '.join(item.documents_missing)}"
+                for item in unticked
+            }
+            _change_automatically(pack, unticked, done=False, reasons=reasons)
 
 
 def record_documents_missing(answers: dict[int, dict[str, list[str] | None]]) -> None:

@@ -237,19 +237,14 @@ def test_the_same_message_twice_files_once(practice, acme, deliver):
 def test_a_failure_while_filing_leaves_nothing_filed(
     practice, acme, monkeypatch, deliver, django_capture_on_commit_callbacks
 ):
-    from documents import store
     from inbox import filing
 
-    calls = []
-    real = store.store_document
+    real = filing._tell_preparers
 
-    def second_fails(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("storage went away")
-        return real(*args, **kwargs)
+    def fails(*args, **kwargs):  # after both documents are stored, their files written
+        raise RuntimeError("storage went away")
 
-    monkeypatch.setattr(filing, "store_document", second_fails)
+    monkeypatch.setattr(filing, "_tell_preparers", fails)
     raw = corpus.multipart(
         [
             corpus.file_part("one.pdf", corpus.pdf(["Invoice date 3 December 2026", "one"])),
@@ -265,7 +260,7 @@ def test_a_failure_while_filing_leaves_nothing_filed(
     media = default_storage.path(f"practices/{practice.pk}/documents/")
     assert not default_storage.exists(media) or default_storage.listdir(media)[1] == []
 
-    monkeypatch.setattr(filing, "store_document", real)
+    monkeypatch.setattr(filing, "_tell_preparers", real)
     with practice_context(practice.pk), django_capture_on_commit_callbacks(execute=True):
         intake.reprocess(message)
     with practice_context(practice.pk):

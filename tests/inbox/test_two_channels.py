@@ -29,6 +29,9 @@ def enqueued(monkeypatch, settings):
     settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET}
     queued = []
     monkeypatch.setattr(intake, "enqueue", lambda message: queued.append(message.pk))
+    monkeypatch.setattr(
+        intake, "enqueue_batches", lambda messages: queued.extend(m.pk for m in messages)
+    )
     return queued
 
 

@@ -31,10 +31,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, to, **options):
         refused = False
+        # Every file is read before any is taken: an unreadable one stops the run with
+        # nothing taken. Then they go in together: kept, then processed in batches.
+        letters = []
         for name in files:
             raw = self._read(name)
-            recipients = to or header_recipients(raw)
-            outcomes = intake.accept(raw, recipients=recipients, channel=Channel.FILE)
+            letters.append((name, raw, to or header_recipients(raw)))
+        taken = intake.accept_many(
+            [(raw, recipients) for _, raw, recipients in letters], channel=Channel.FILE
+        )
+        for (name, _, _), outcomes in zip(letters, taken, strict=True):
             for outcome in outcomes:
                 if outcome.practice_id is None:
                     line = describe(outcome)

@@ -1,0 +1,222 @@
+"""Many messages taken together (``intake.accept_many``, then ``inbox.batch``): each ends as it
+would alone, duplicates are recognised within the batch too, a failing batch leaves nothing
+half-written and its messages are processed one by one, and a batch runs the same number of
+queries whatever its size."""
+
+import datetime
+
+import pytest
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from atlasos.tenancy.context import practice_context, unscoped
+from documents.models import Document
+from inbox import addresses, batch, facts, intake, processing
+from inbox.models import Channel, InboundAttachment, InboundMessage, RefusedDelivery
+from notifications.models import Notification
+from tests.factories.clients import ClientContactFactory, ClientFactory, ContactFactory
+from tests.factories.portal import DocumentRequestFactory, RequestItemFactory
+from tests.inbox import corpus
+
+pytestmark = pytest.mark.django_db
+
+Status = InboundMessage.Status
+DECEMBER = datetime.date(2026, 12, 1)
+AUTHENTICATED = (
+    "mx.in.atlas.test; spf=pass smtp.mailfrom=client.example;"
+    " dkim=pass header.d=client.example; dmarc=pass header.from=client.example"
+)
+
+
+@pytest.fixture
+def acme(practice, partner):
+    with practice_context(practice.pk):
+        client = ClientFactory(practice=practice, name="Acme Trading Ltd", preparer=partner)
+        contact = ContactFactory(practice=practice, email=corpus.CLIENT)
+        ClientContactFactory(practice=practice, client=client, contact=contact)
+        return client
+
+
+def invoice(n: int, *extra: str) -> bytes:
+    """A client's invoice, different for each ``n`` (its bytes and its Message-ID)."""
+    lines = ("Invoice date: 3 December 2026", f"Invoice number INV-{n}", "Total 120.00")
+    return corpus.multipart(
+        [
+            corpus.text_part("Invoice attached."),
+            corpus.file_part(f"inv-{n}.pdf", corpus.pdf(lines)),
+        ],
+        header_lines=corpus.headers_block(message_id=f"<batch-{n}@client.example>", extra=extra),
+    )
+
+
+def take(deliveries, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return intake.accept_many(deliveries, channel=Channel.FILE)
+
+
+def messages(practice) -> list[InboundMessage]:
+    with practice_context(practice.pk):
+        return list(InboundMessage.objects.order_by("pk"))
+
+
+def test_each_message_of_a_batch_ends_as_it_would_alone(
+    practice, partner, acme, django_capture_on_commit_callbacks
+):
+    with practice_context(practice.pk):
+        request = DocumentRequestFactory(
+            practice=practice, client=acme, period=DECEMBER, status="sent"
+        )
+        item = RequestItemFactory(
+            practice=practice,
+            request=request,
+            title="Purchase invoices",
+            doc_type="purchase_invoice",
+        )
+    own, home = addresses.client_address(acme), addresses.practice_address(practice)
+    stranger = corpus.multipart(
+        [corpus.file_part("scan.pdf", corpus.pdf(("Something", "else")))],
+        header_lines=corpus.headers_block(
+            sender="Someone <someone@elsewhere.example>", message_id="<stranger@elsewhere>"
+        ),
+    )
+
+    outcomes = take(
+        [
+            (invoice(1), [own]),
+            (invoice(2, f"Authentication-Results: {AUTHENTICATED}"), [home]),
+            (corpus.bounce(), [own]),
+            (stranger, [home]),
+        ],
+        django_capture_on_commit_callbacks,
+    )
+
+    assert [o.kind for [o] in outcomes] == ["stored"] * 4
+    by_address, by_contact, bounce, triage = messages(practice)
+    assert (by_address.status, by_address.client_id, by_address.confidence) == (
+        Status.ROUTED,
+        acme.pk,
+        "certain",
+    )
+    assert (by_contact.status, by_contact.client_id, by_contact.confidence) == (
+        Status.ROUTED,
+        acme.pk,
+        "high",
+    )
+    assert bounce.status == Status.IGNORED and "bounce" in bounce.reason
+    assert triage.status == Status.TRIAGE and triage.reason
+    assert by_address.subject == "Documents for November" and by_address.from_address
+    with practice_context(practice.pk):
+        filed = list(Document.objects.order_by("pk"))
+        assert [d.original_name for d in filed] == ["inv-1.pdf", "inv-2.pdf"]
+        assert {d.doc_type for d in filed} == {"purchase_invoice"}
+        item.refresh_from_db()
+        assert item.received_at is not None
+        assert item.links.count() == 2
+        assert Notification.objects.filter(recipient=partner).count() == 2
+        attachment = by_address.attachments.get()
+        assert attachment.status == InboundAttachment.Status.FILED
+        assert attachment.reason == "Satisfies “Purchase invoices” of “" + request.title + "”."
+        assert triage.attachments.get().status == InboundAttachment.Status.WAITING
+
+
+def test_the_same_message_twice_in_a_batch_or_again_later_is_one_message(
+    practice, acme, django_capture_on_commit_callbacks
+):
+    own = addresses.client_address(acme)
+
+    first = take([(invoice(1), [own]), (invoice(1), [own])], django_capture_on_commit_callbacks)
+    again = take([(invoice(1), [own])], django_capture_on_commit_callbacks)
+
+    assert [o.kind for [o] in first + again] == ["stored", "duplicate", "duplicate"]
+    [message] = messages(practice)
+    assert {o.message.pk for [o] in first + again} == {message.pk}
+    assert message.status == Status.ROUTED
+    with practice_context(practice.pk):
+        assert Document.objects.count() == 1
+
+
+def test_mail_for_nobody_here_in_a_batch_is_refused_and_recorded(
+    practice, acme, django_capture_on_commit_callbacks
+):
+    outcomes = take(
+        [(invoice(1), ["nobody@in.atlas.test"]), (invoice(2), [addresses.client_address(acme)])],
+        django_capture_on_commit_callbacks,
+    )
+
+    assert [o.kind for [o] in outcomes] == ["unknown recipient", "stored"]
+    assert "no inbox has the address nobody@in.atlas.test" in outcomes[0][0].detail
+    with unscoped("test: read the refusals"):
+        assert RefusedDelivery.objects.filter(recipient="nobody@in.atlas.test").exists()
+    assert [m.status for m in messages(practice)] == [Status.ROUTED]
+
+
+def test_a_failing_batch_leaves_nothing_half_written_and_each_message_goes_alone(
+    practice, acme, monkeypatch, django_capture_on_commit_callbacks
+):
+    real, calls = processing.settle_filed, []
+
+    def first_fails(message, attachments, user=None):
+        calls.append(message.pk)  # the documents are stored, their files written...
+        if len(calls) == 1:
+            raise RuntimeError("the database went away")  # ...and the batch rolled back
+        return real(message, attachments, user)
+
+    monkeypatch.setattr(processing, "settle_filed", first_fails)
+    own = addresses.client_address(acme)
+
+    take([(invoice(1), [own]), (invoice(2), [own])], django_capture_on_commit_callbacks)
+
+    first, second = (m.pk for m in messages(practice))
+    assert calls == [first, first, second]  # the batch, then each message alone
+    assert [m.status for m in messages(practice)] == [Status.ROUTED, Status.ROUTED]
+    with practice_context(practice.pk):
+        kept = list(Document.objects.order_by("pk"))
+        assert [d.original_name for d in kept] == ["inv-1.pdf", "inv-2.pdf"]
+        assert InboundAttachment.objects.count() == 2
+    stored = default_storage.listdir(f"practices/{practice.pk}/documents/")[1]
+    assert sorted(stored) == sorted(d.storage_key.rsplit("/", 1)[1] for d in kept)
+    inbox_files = default_storage.listdir(f"practices/{practice.pk}/inbox/")[1]
+    assert len(inbox_files) == 4  # two raw messages and one attachment each: no leftovers
+
+
+def test_a_batch_runs_as_many_queries_for_twelve_messages_as_for_three(
+    practice, acme, django_capture_on_commit_callbacks
+):
+    own = addresses.client_address(acme)
+
+    def queries(numbers) -> int:
+        with django_capture_on_commit_callbacks(execute=False):
+            [
+                [kept]
+                for [kept] in intake.accept_many(
+                    [(invoice(n), [own]) for n in numbers], channel=Channel.FILE
+                )
+            ]
+        with practice_context(practice.pk):
+            pks = list(
+                InboundMessage.objects.filter(status=Status.RECEIVED).values_list("pk", flat=True)
+            )
+            with CaptureQueriesContext(connection) as captured:
+                batch.process_many(pks)
+        assert len(pks) == len(numbers)
+        return len(captured)
+
+    with practice_context(practice.pk):
+        facts.client_facts()  # kept between batches: read before either is counted
+    few, many = queries(range(3)), queries(range(10, 22))
+
+    assert few == many
+    assert [m.status for m in messages(practice)] == [Status.ROUTED] * 15
+
+
+def test_update_each_writes_only_rows_of_the_practice_in_context(practice, other_practice):
+    with practice_context(other_practice.pk):
+        theirs = ClientFactory(practice=other_practice, name="Theirs Ltd")
+    with practice_context(practice.pk):
+        mine = ClientFactory(practice=practice, name="Mine Ltd")
+        mine.name, theirs.name = "Mine Renamed Ltd", "Taken Over Ltd"
+        type(mine).objects.update_each([mine, theirs], ["name"])
+        assert type(mine).objects.get(pk=mine.pk).name == "Mine Renamed Ltd"
+    with practice_context(other_practice.pk):
+        assert type(theirs).objects.get(pk=theirs.pk).name == "Theirs Ltd"
