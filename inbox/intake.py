@@ -103,9 +103,10 @@ def _practices(recipients, channel, provider, resolve):
 
 
 def accept_many(
-    deliveries: list[tuple[bytes, list[str]]], *, channel: str, provider: str = ""
+    deliveries: list[tuple], *, channel: str, provider: str = ""
 ) -> list[list[Outcome]]:
-    """``accept`` for many messages at once (``ingest_email`` with many files, a benchmark):
+    """``accept`` for many messages at once (``ingest_email`` with many files, a mailbox
+    poll): each delivery ``(raw, recipients)`` or ``(raw, recipients, envelope_from)``;
     each message kept as ``accept`` keeps it (its raw bytes first, one row, the same
     duplicates recognised, within the batch too), but each practice's rows inserted in one
     statement and processed in batches of ``inbox.batch.SIZE`` (``inbox.process_batch``) once
@@ -118,13 +119,13 @@ def accept_many(
         return resolved_once[recipient]
 
     outcomes: list[list[Outcome | None]] = []
-    wanted: dict[int, list[tuple[int, int, bytes, addresses.Resolved]]] = {}
-    for position, (raw, recipients) in enumerate(deliveries):
+    wanted: dict[int, list[tuple]] = {}
+    for position, (raw, recipients, *envelope) in enumerate(deliveries):
         by_practice, refused = _practices(recipients, channel, provider, resolve)
         outcomes.append([refused] if refused else [None] * len(by_practice))
         for slot, found in enumerate(by_practice.values()):
             wanted.setdefault(found[0].practice_id, []).append(
-                (position, slot, raw, _primary(found))
+                (position, slot, raw, _primary(found), (envelope or [""])[0] or "")
             )
     for practice_id, letters in wanted.items():
         with practice_context(practice_id):
@@ -136,8 +137,8 @@ def accept_many(
 def _keep_many(letters, channel, provider):
     """One practice's share of ``accept_many``: (position, slot, outcome) for each."""
     keyed = [
-        (position, slot, raw, found, hashlib.sha256(raw).hexdigest(), message_id_of(raw))
-        for position, slot, raw, found in letters
+        (position, slot, raw, found, hashlib.sha256(raw).hexdigest(), message_id_of(raw), sender)
+        for position, slot, raw, found, sender in letters
     ]
     held = {m.sha256: m for m in InboundMessage.objects.filter(sha256__in={k[4] for k in keyed})}
     ids = {k[5] for k in keyed if k[5]}
@@ -146,31 +147,18 @@ def _keep_many(letters, channel, provider):
         for m in (InboundMessage.objects.filter(message_id__in=ids) if ids else [])
     }
     done, new = [], []
-    for position, slot, raw, found, sha256, message_id in keyed:
-        same = held.get(sha256) or (message_id and by_id.get((message_id, found.recipient)))
-        if same is not None:
-            done.append((position, slot, same))
-            continue
-        key = default_storage.save(
-            f"{raw_prefix(found.practice_id)}{uuid.uuid4().hex}.eml", ContentFile(raw)
-        )
-        message = InboundMessage(
-            channel=channel,
-            provider=provider[:30],
-            recipient=found.recipient,
-            address=found.address,
-            raw_key=key,
-            raw_size=len(raw),
-            sha256=sha256,
-            message_id=message_id,
-            reason=found.note,
-        )
-        held[sha256] = message
-        if message_id:
-            by_id[(message_id, found.recipient)] = message
-        new.append(message)
-        done.append((position, slot, message))
     try:
+        for position, slot, raw, found, sha256, message_id, sender in keyed:
+            same = held.get(sha256)
+            if same is None and message_id:
+                same = by_id.get((message_id, found.recipient))
+            if same is None:
+                same = _new_row(raw, found, sha256, message_id, sender, channel, provider)
+                held[sha256] = same
+                if message_id:
+                    by_id[(message_id, found.recipient)] = same
+                new.append(same)
+            done.append((position, slot, same))
         with transaction.atomic():
             InboundMessage.objects.bulk_create(new)
             enqueue_batches(new)
@@ -178,8 +166,8 @@ def _keep_many(letters, channel, provider):
         # A concurrent delivery of one of them won the race: each on its own, as ``accept``.
         for message in new:
             default_storage.delete(message.raw_key)
-        for position, slot, raw, found, sha256, message_id in keyed:
-            yield position, slot, _keep(raw, sha256, message_id, found, channel, provider, "")
+        for position, slot, raw, found, sha256, message_id, sender in keyed:
+            yield position, slot, _keep(raw, sha256, message_id, found, channel, provider, sender)
         return
     except BaseException:
         for message in new:
@@ -199,6 +187,25 @@ def _keep_many(letters, channel, provider):
                 slot,
                 Outcome("duplicate", message, message.practice_id, "the same message came before"),
             )
+
+
+def _new_row(raw, found, sha256, message_id, sender, channel, provider) -> InboundMessage:
+    """A new message's row (not saved), its raw bytes saved first."""
+    key = default_storage.save(
+        f"{raw_prefix(found.practice_id)}{uuid.uuid4().hex}.eml", ContentFile(raw)
+    )
+    return InboundMessage(
+        channel=channel,
+        provider=provider[:30],
+        recipient=found.recipient,
+        address=found.address,
+        raw_key=key,
+        raw_size=len(raw),
+        sha256=sha256,
+        message_id=message_id,
+        envelope_from=sender[:254],
+        reason=found.note,
+    )
 
 
 def enqueue_batches(messages: list[InboundMessage]) -> None:

@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 TAKEN = "$AtlasTaken"  # the keyword a message taken carries on the server
 MAX_PER_RUN = 200  # messages taken by one run; the rest wait for the next
+BATCH = 50  # fetched, kept and processed together
 TIMEOUT = 30  # seconds for connecting and for each answer of the server
 LOOPBACK_NAMES = ("localhost",)
 
@@ -131,36 +132,60 @@ def check_connection(mailbox: Mailbox, password: str | None = None) -> str | Non
 
 
 def _take(session: Session, mailbox: Mailbox, run: Run) -> None:
+    """The untaken messages, oldest first, a batch at a time: fetched, kept together
+    (``intake.accept_many``, processed in batches), then each marked taken."""
     processed = mailbox.processed_folder.strip()
     if processed:
         _ensure_folder(session, processed)
     practice = mailbox.practice
-    for uid in _untaken(session, processed)[:MAX_PER_RUN]:
-        try:
-            raw = _fetch(session, uid)
-        except imaplib.IMAP4.error as error:  # the server said NO to this message
-            run.problems.append(f"the server would not give it ({_detail(error)})")
-            continue
-        if raw is None:  # expunged meanwhile (another client)
-            continue
+    uids = _untaken(session, processed)[:MAX_PER_RUN]
+    for start in range(0, len(uids), BATCH):
+        fetched = []
+        for uid in uids[start : start + BATCH]:
+            try:
+                raw = _fetch(session, uid)
+            except imaplib.IMAP4.error as error:  # the server said NO to this message
+                run.problems.append(f"the server would not give it ({_detail(error)})")
+                continue
+            if raw is not None:  # None: expunged meanwhile (another client)
+                fetched.append((uid, raw))
+        for uid in _keep(fetched, mailbox, practice, run):
+            try:
+                _mark_taken(session, uid, processed)
+            except imaplib.IMAP4.error as error:  # the server said NO to this message
+                logger.warning(
+                    "inbox: message %s of mailbox %s not marked: %s", uid, mailbox.pk, error
+                )
+                run.problems.append(f"the server would not mark it taken ({_detail(error)})")
+            run.taken += 1
+
+
+def _keep(fetched: list[tuple[str, bytes]], mailbox: Mailbox, practice, run: Run) -> list[str]:
+    """The uids of ``fetched`` that intake kept (or already had): all of them together, or,
+    when that fails, each on its own, a message intake would not keep left for the next run
+    with the reason among the run's problems."""
+    letters = [(raw, recipients_for(raw, practice), _return_path(raw)) for _, raw in fetched]
+    try:
+        intake.accept_many(letters, channel=Channel.IMAP, provider=mailbox.host)
+        return [uid for uid, _ in fetched]
+    except Exception:
+        logger.exception("inbox: a batch of mailbox %s not taken; one by one now", mailbox.pk)
+    kept = []
+    for (uid, raw), (_, recipients, envelope_from) in zip(fetched, letters, strict=True):
         try:
             intake.accept(
                 raw,
-                recipients=recipients_for(raw, practice),
+                recipients=recipients,
                 channel=Channel.IMAP,
                 provider=mailbox.host,
-                envelope_from=_return_path(raw),
+                envelope_from=envelope_from,
             )
         except Exception as error:
             logger.exception("inbox: message %s of mailbox %s not taken", uid, mailbox.pk)
             run.problems.append(f"{type(error).__name__}: {_detail(str(error))}")
             continue
-        try:
-            _mark_taken(session, uid, processed)
-        except imaplib.IMAP4.error as error:  # the server said NO to this message
-            logger.warning("inbox: message %s of mailbox %s not marked: %s", uid, mailbox.pk, error)
-            run.problems.append(f"the server would not mark it taken ({_detail(error)})")
-        run.taken += 1
+        kept.append(uid)
+    return kept
 
 
 def _untaken(session: Session, processed: str) -> list[str]:

@@ -136,6 +136,51 @@ def test_the_same_message_twice_in_a_batch_or_again_later_is_one_message(
         assert Document.objects.count() == 1
 
 
+def test_messages_without_a_message_id_are_told_apart_by_their_bytes(
+    practice, acme, django_capture_on_commit_callbacks
+):
+    own = addresses.client_address(acme)
+    bare = [
+        invoice(n).replace(f"Message-ID: <batch-{n}@client.example>\r\n".encode(), b"")
+        for n in (1, 2)
+    ]
+    assert all(b"Message-ID" not in raw for raw in bare)
+
+    outcomes = take([(raw, [own]) for raw in bare], django_capture_on_commit_callbacks)
+
+    assert [o.kind for [o] in outcomes] == ["stored", "stored"]
+    assert [(m.message_id, m.status) for m in messages(practice)] == [("", Status.ROUTED)] * 2
+
+
+def test_a_batch_the_store_fails_half_way_keeps_nothing_and_says_so(
+    practice, acme, monkeypatch, django_capture_on_commit_callbacks
+):
+    storage = intake.default_storage
+
+    class FullDisk:  # the disk fills up at the second message
+        saved = 0
+
+        def save(self, name, content, **kwargs):
+            FullDisk.saved += 1
+            if FullDisk.saved == 2:
+                raise OSError(28, "No space left on device")
+            return storage.save(name, content, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(storage, name)
+
+    monkeypatch.setattr(intake, "default_storage", FullDisk())
+    own = addresses.client_address(acme)
+
+    with pytest.raises(OSError, match="No space left"):
+        take([(invoice(1), [own]), (invoice(2), [own])], django_capture_on_commit_callbacks)
+
+    assert messages(practice) == []
+    assert not default_storage.exists(f"practices/{practice.pk}/inbox/") or (
+        default_storage.listdir(f"practices/{practice.pk}/inbox/")[1] == []
+    )
+
+
 def test_mail_for_nobody_here_in_a_batch_is_refused_and_recorded(
     practice, acme, django_capture_on_commit_callbacks
 ):
