@@ -103,13 +103,16 @@ def process_many(message_pks) -> list[InboundMessage]:
         (alone.append(message) if prepared is None else ready.append(prepared))
     if ready:
         try:
-            _write(ready, rules)
+            _write(ready)
         except Exception:
             logger.exception("inbox: a batch of %s messages failed; each alone now", len(ready))
             for prepared in ready:
-                prepared.discard_bytes()
                 prepared.message.refresh_from_db()
-            alone.extend(prepared.message for prepared in ready)
+                if prepared.message.status in (Status.RECEIVED, Status.PARSED):
+                    prepared.discard_bytes()  # not written: each goes alone, from the start
+                    alone.append(prepared.message)
+        else:
+            _count_uses([p for p in ready if p.routed], rules)
     for message in alone:
         processing.run(message)
     return messages
@@ -144,19 +147,19 @@ def _prepare(message: InboundMessage, clients, rules) -> Prepared | None:
         return None
 
 
-def _write(ready: list[Prepared], rules) -> None:
+def _write(ready: list[Prepared]) -> None:
     """Everything the batch found, in one transaction."""
     routed = [p for p in ready if p.routed]
     created = []
     try:
-        _write_in_one(ready, routed, rules, created)
+        _write_in_one(ready, routed, created)
     except BaseException:
         for document in created:  # rolled back: their files go too
             delete_stored_file(document.storage_key, document.practice_id)
         raise
 
 
-def _write_in_one(ready: list[Prepared], routed: list[Prepared], rules, created: list) -> None:
+def _write_in_one(ready: list[Prepared], routed: list[Prepared], created: list) -> None:
     with transaction.atomic():
         InboundAttachment.objects.bulk_create(
             [
@@ -167,10 +170,19 @@ def _write_in_one(ready: list[Prepared], routed: list[Prepared], rules, created:
             ]
         )
         created.extend(filing.file_messages([(p.message, p.waiting) for p in routed]))
-        patterns = {rule.pattern for rule in rules}
         for p in routed:
-            sender = p.message.from_address.strip().lower()
-            if sender in patterns or "@" + sender.rpartition("@")[2] in patterns:
-                learning.count_use(sender, {a.client_id for a in p.waiting})
             processing.settle_filed(p.message, p.waiting)
         InboundMessage.objects.update_each([p.message for p in ready], OUTCOME_FIELDS)
+
+
+def _count_uses(routed: list[Prepared], rules) -> None:
+    """The rules that named the clients count their use, as after one message's filing: each
+    its own short update once the batch is written, in the senders' order, so two batches
+    never wait on each other's rules."""
+    patterns = {rule.pattern for rule in rules}
+    uses = sorted(
+        (p.message.from_address.strip().lower(), {a.client_id for a in p.waiting}) for p in routed
+    )
+    for sender, client_ids in uses:
+        if sender in patterns or "@" + sender.rpartition("@")[2] in patterns:
+            learning.count_use(sender, client_ids)

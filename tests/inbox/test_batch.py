@@ -16,6 +16,7 @@ from inbox import addresses, batch, facts, intake, processing
 from inbox.models import Channel, InboundAttachment, InboundMessage, RefusedDelivery
 from notifications.models import Notification
 from tests.factories.clients import ClientContactFactory, ClientFactory, ContactFactory
+from tests.factories.inbox import RoutingRuleFactory
 from tests.factories.portal import DocumentRequestFactory, RequestItemFactory
 from tests.inbox import corpus
 
@@ -118,6 +119,24 @@ def test_each_message_of_a_batch_ends_as_it_would_alone(
         assert attachment.status == InboundAttachment.Status.FILED
         assert attachment.reason == "Satisfies “Purchase invoices” of “" + request.title + "”."
         assert triage.attachments.get().status == InboundAttachment.Status.WAITING
+
+
+def test_a_rule_that_filed_messages_of_a_batch_counts_each_use(
+    practice, django_capture_on_commit_callbacks
+):
+    with practice_context(practice.pk):
+        client = ClientFactory(practice=practice, name="Kestrel Joinery Ltd")
+        rule = RoutingRuleFactory(
+            practice=practice, pattern=corpus.CLIENT, client=client, times_used=4, times_right=4
+        )
+    home = addresses.practice_address(practice)
+
+    take([(invoice(1), [home]), (invoice(2), [home])], django_capture_on_commit_callbacks)
+
+    assert [(m.status, m.client_id) for m in messages(practice)] == [(Status.ROUTED, client.pk)] * 2
+    with practice_context(practice.pk):
+        rule.refresh_from_db()
+    assert (rule.times_used, rule.times_right) == (6, 6)
 
 
 def test_the_same_message_twice_in_a_batch_or_again_later_is_one_message(
