@@ -27,6 +27,7 @@ from documents.store import delete_stored_file
 from inbox import facts, filing, learning, processing
 from inbox.models import InboundAttachment, InboundMessage
 from inbox.parsing import Kind, MessageRejected
+from inbox.storage import keep_bytes_of
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ def _prepare(message: InboundMessage, clients, rules) -> Prepared | None:
         if parsed.kind != Kind.DOCUMENTS:
             return None
         processing.apply_parsed(message, parsed)
-        rows = processing.attachment_rows(message, parsed)
+        rows = processing.attachment_rows(message, parsed, keep_bytes=False)
         prepared = Prepared(message, rows, [], False)
         prepared.waiting = [r for r in rows if r.status == InboundAttachment.Status.WAITING]
         prepared.routed = processing.route(message, prepared.waiting, clients, rules) is not None
@@ -161,14 +162,17 @@ def _write(ready: list[Prepared]) -> None:
 
 def _write_in_one(ready: list[Prepared], routed: list[Prepared], created: list) -> None:
     with transaction.atomic():
-        InboundAttachment.objects.bulk_create(
-            [
-                row
-                for p in ready
-                for row in p.rows
-                if not (p.routed and row.status == InboundAttachment.Status.WAITING)
-            ]
-        )
+        # Filing stores the routed attachments (their bytes go to their documents, or are
+        # kept when refused); every other attachment's bytes are kept in the inbox's folder.
+        others = [
+            row
+            for p in ready
+            for row in p.rows
+            if not (p.routed and row.status == InboundAttachment.Status.WAITING)
+        ]
+        for row in others:
+            keep_bytes_of(row)
+        InboundAttachment.objects.bulk_create(others)
         created.extend(filing.file_messages([(p.message, p.waiting) for p in routed]))
         for p in routed:
             processing.settle_filed(p.message, p.waiting)

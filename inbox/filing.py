@@ -23,6 +23,7 @@ from documents.store import Keep, delete_stored_file, store_many
 from documents.uploads import UploadRefused
 from inbox.identifiers import find
 from inbox.models import InboundAttachment, InboundMessage
+from inbox.storage import keep_bytes_of
 from notifications.models import Notification
 from portal.models import RequestItem, RequestStatus
 from portal.requests import link_documents
@@ -73,7 +74,11 @@ def file_messages(batch: list[tuple[InboundMessage, list]], *, user=None) -> lis
                 ]
             )
             saved = [a for a in attachments if a.pk is not None]
-            InboundAttachment.objects.bulk_create([a for a in attachments if a.pk is None])
+            new = [a for a in attachments if a.pk is None]
+            for attachment in new:
+                if attachment.document is None:  # refused: its own bytes are all there is
+                    keep_bytes_of(attachment)
+            InboundAttachment.objects.bulk_create(new)
             if saved:
                 InboundAttachment.objects.bulk_update(saved, FILED_FIELDS)
     except BaseException:

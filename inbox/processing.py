@@ -10,10 +10,8 @@ again). Running it twice gives the result of running it once.
 import datetime
 import hashlib
 import logging
-import uuid
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
@@ -23,7 +21,7 @@ from inbox.models import Confidence, InboundAttachment, InboundMessage
 from inbox.parsing import Kind, Limits, MessageRejected, ParsedMessage, parse
 from inbox.pdf_text import pdf_text
 from inbox.routing import Candidate, Evidence, decide, rank
-from inbox.storage import raw_prefix
+from inbox.storage import keep_bytes_of, raw_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -146,11 +144,15 @@ def apply_parsed(message: InboundMessage, parsed: ParsedMessage) -> None:
     message.status = Status.PARSED
 
 
-def attachment_rows(message: InboundMessage, parsed: ParsedMessage) -> list[InboundAttachment]:
-    """The message's attachments as rows, not yet saved (their bytes are: ``content`` keeps
-    them in memory for filing), and a row for each part skipped as not a document."""
+def attachment_rows(
+    message: InboundMessage, parsed: ParsedMessage, *, keep_bytes: bool = True
+) -> list[InboundAttachment]:
+    """The message's attachments as rows, not yet saved, and a row for each part skipped as
+    not a document. ``content`` keeps each one's bytes in memory for filing; they are saved
+    in the practice's inbox folder now, or, with ``keep_bytes`` False, by ``keep_bytes_of``
+    when the attachment is not filed (a filed one's bytes are its document's)."""
     rows = [
-        _attachment_row(message, position, attachment)
+        _attachment_row(message, position, attachment, keep_bytes)
         for position, attachment in enumerate(parsed.attachments, start=1)
     ]
     for position, (name, why) in enumerate(parsed.skipped, start=len(parsed.attachments) + 1):
@@ -168,10 +170,7 @@ def attachment_rows(message: InboundMessage, parsed: ParsedMessage) -> list[Inbo
     return rows
 
 
-def _attachment_row(message, position, attachment) -> InboundAttachment:
-    key = default_storage.save(
-        f"{raw_prefix(message.practice_id)}{uuid.uuid4().hex}", ContentFile(attachment.data)
-    )
+def _attachment_row(message, position, attachment, keep_bytes: bool) -> InboundAttachment:
     if attachment.content_type == "application/pdf" or attachment.name.lower().endswith(".pdf"):
         text = pdf_text(attachment.data)
     elif attachment.content_type in TEXT_TYPES:
@@ -186,10 +185,11 @@ def _attachment_row(message, position, attachment) -> InboundAttachment:
         content_type=attachment.content_type[:100],
         size=len(attachment.data),
         sha256=hashlib.sha256(attachment.data).hexdigest(),
-        storage_key=key,
         text=text.replace("\x00", ""),
     )
     row.content = attachment.data  # the bytes, for filing without reading them back
+    if keep_bytes:
+        keep_bytes_of(row)
     return row
 
 

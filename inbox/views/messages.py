@@ -14,6 +14,7 @@ from atlasos.accounts.decorators import staff_required
 from atlasos.htmx import is_fragment_request
 from clients.models import Client
 from documents import serving
+from documents.store import owned
 from inbox import intake
 from inbox.access import access_inbound_attachment, access_inbound_message
 from inbox.context_processors import CACHE_ATTRIBUTE, forget_waiting
@@ -162,10 +163,17 @@ def message_html(request: HttpRequest, code) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, code) -> HttpResponse:
     """The attachment's kept bytes, always as a download (never shown inline), with its name
-    from the email encoded as RFC 6266 says; only from the practice's own inbox folder."""
+    from the email encoded as RFC 6266 says; only from the practice's own inbox folder, or,
+    for an attachment filed without a copy of its own, its document's (the same bytes)."""
     attachment = access_inbound_attachment(request, code)
     key = attachment.storage_key
-    if not key or not key.startswith(raw_prefix(attachment.practice_id)):
+    if not key and attachment.document_id:
+        document = attachment.document
+        if document.deleted_at is None and owned(document.storage_key, document.practice_id):
+            key = document.storage_key
+    elif key and not key.startswith(raw_prefix(attachment.practice_id)):
+        key = ""
+    if not key:
         raise Http404("This attachment's bytes were not kept.")
     name = attachment.name or f"attachment-{attachment.position}"
     # Whatever the email said the type was, the browser gets bytes to save, not to render.

@@ -18,6 +18,7 @@ from notifications.models import Notification
 from tests.factories.clients import ClientContactFactory, ClientFactory, ContactFactory
 from tests.factories.inbox import RoutingRuleFactory
 from tests.factories.portal import DocumentRequestFactory, RequestItemFactory
+from tests.helpers import signed_in
 from tests.inbox import corpus
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +120,17 @@ def test_each_message_of_a_batch_ends_as_it_would_alone(
         assert attachment.status == InboundAttachment.Status.FILED
         assert attachment.reason == "Satisfies “Purchase invoices” of “" + request.title + "”."
         assert triage.attachments.get().status == InboundAttachment.Status.WAITING
+        assert triage.attachments.get().storage_key  # its bytes kept for staff to file
+        assert not attachment.storage_key  # filed: its bytes are its document's
+    browser = signed_in(partner)
+    response = browser.get(f"/inbox/attachments/{attachment.code}/")
+    assert response.status_code == 200
+    with practice_context(practice.pk), default_storage.open(filed[0].storage_key) as stored:
+        assert b"".join(response.streaming_content) == stored.read()
+    assert (
+        f'href="/inbox/attachments/{attachment.code}/"'
+        in browser.get(by_address.get_absolute_url()).content.decode()
+    )
 
 
 def test_a_rule_that_filed_messages_of_a_batch_counts_each_use(
