@@ -455,8 +455,6 @@ def profile(practice, period, args) -> None:
     profiler.enable()
     deliver(letters, one_by_one=args.one_by_one)
     profiler.disable()
-    if os.environ.get("BENCH_PROFILE_DUMP"):
-        profiler.dump_stats(os.environ["BENCH_PROFILE_DUMP"])
     for order, lines in (("cumulative", 45), ("tottime", 25)):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(lines)

@@ -212,6 +212,25 @@ def test_a_batch_the_store_fails_half_way_keeps_nothing_and_says_so(
     )
 
 
+def test_a_message_to_two_practices_in_a_batch_is_kept_and_filed_by_each(
+    practice, other_practice, acme, django_capture_on_commit_callbacks
+):
+    with practice_context(other_practice.pk):
+        theirs = ClientFactory(practice=other_practice, name="Theirs Ltd")
+    both = [addresses.client_address(acme), addresses.client_address(theirs)]
+
+    [outcomes] = take([(invoice(1), both)], django_capture_on_commit_callbacks)
+
+    assert sorted((o.kind, o.practice_id) for o in outcomes) == sorted(
+        [("stored", practice.pk), ("stored", other_practice.pk)]
+    )
+    for owner, client in ((practice, acme), (other_practice, theirs)):
+        [message] = messages(owner)
+        assert (message.status, message.client_id) == (Status.ROUTED, client.pk)
+        with practice_context(owner.pk):
+            assert Document.objects.get().client_id == client.pk
+
+
 def test_mail_for_nobody_here_in_a_batch_is_refused_and_recorded(
     practice, acme, django_capture_on_commit_callbacks
 ):
