@@ -24,6 +24,12 @@ if set) and the local file-system storage in a throwaway folder.
    and each message's outcome compared with its label. Targets: at least 99 % right, and not
    one message filed to a wrong client at certain or high confidence.
 
+Figures at the time of writing (PostgreSQL, this 2-core machine, three runs): one process
+45–61 messages a second (16–22 ms a message: PDF text 4.9 ms and MIME parsing 3.3 ms of it,
+about one SQL statement a message); two processes at once 105–122 messages a second. One
+message at a time (``--one-by-one``, the webhook and SMTP path): 13 a second in one process,
+26 in two (about 30 SQL statements a message). Routing: 997 of 1,000 right, none filed wrong.
+
 Both practices are removed at the end. When throughput misses its target, a profile
 (cProfile) of a further batch says where the time goes.
 
@@ -381,7 +387,7 @@ def throughput(args) -> None:
     verdict = "met" if rate >= TARGET_RATE else "MISSED"
     print()
     print(
-        f"THROUGHPUT ({connection.vendor}): {len(timed)} messages in {seconds:.2f} s → "
+        f"THROUGHPUT, one process ({connection.vendor}): {len(timed)} messages in {seconds:.2f} s → "
         f"{rate:.0f} messages/s (target ≥ {TARGET_RATE:.0f}: {verdict}); "
         f"{seconds / len(timed) * 1000:.2f} ms a message"
     )
