@@ -387,8 +387,8 @@ def throughput(args) -> None:
     verdict = "met" if rate >= TARGET_RATE else "MISSED"
     print()
     print(
-        f"THROUGHPUT, one process ({connection.vendor}): {len(timed)} messages in {seconds:.2f} s → "
-        f"{rate:.0f} messages/s (target ≥ {TARGET_RATE:.0f}: {verdict}); "
+        f"THROUGHPUT, one process ({connection.vendor}): {len(timed)} messages in "
+        f"{seconds:.2f} s → {rate:.0f} messages/s (target ≥ {TARGET_RATE:.0f}: {verdict}); "
         f"{seconds / len(timed) * 1000:.2f} ms a message"
     )
     phases.report(len(timed))
