@@ -178,7 +178,28 @@ def store_many(keeps: list[Keep]) -> list[tuple[Document, bool] | UploadRefused]
             new.append(document)
             held[(keep.client.pk, check.sha256)] = document
             outcomes[position] = (document, True)
-        Document.objects.bulk_create(new)
+        # In one order (client, then SHA-256): two batches never wait on each other's rows.
+        new.sort(key=lambda d: (d.client_id, d.sha256))
+        with transaction.atomic():
+            Document.objects.bulk_create(new)
+    except IntegrityError:
+        # A concurrent upload of one of the files won the race: each file on its own, as
+        # ``store_document`` stores it (the winner's document is then a duplicate).
+        for document in new:
+            delete_stored_file(document.storage_key, document.practice_id)
+        return [
+            outcome
+            if isinstance(outcome, UploadRefused)
+            else store_document(
+                keeps[position].client,
+                keeps[position].upload,
+                doc_type=keeps[position].doc_type,
+                period=keeps[position].period,
+                source=keeps[position].source,
+                user=keeps[position].user,
+            )
+            for position, outcome in enumerate(outcomes)
+        ]
     except BaseException:
         for document in new:
             delete_stored_file(document.storage_key, document.practice_id)

@@ -16,9 +16,10 @@ running it once: only messages still to process are claimed.
 
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from atlasos import clock
 from atlasos.tenancy.context import require_practice_id
@@ -33,7 +34,10 @@ logger = logging.getLogger(__name__)
 
 Status = InboundMessage.Status
 SIZE = 50
-"""Messages per batch task."""
+"""Messages per batch task, at most."""
+BYTES = 64 * 1024 * 1024
+"""Raw bytes per batch task, at most (one message over it is a batch of its own): a batch
+holds its messages' attachments in memory until they are written."""
 
 OUTCOME_FIELDS = [
     "from_address",
@@ -71,15 +75,17 @@ class Prepared:
 
 
 def claim_many(message_pks) -> list[InboundMessage]:
-    """Mark the messages still to process taken (one more attempt each), with their address."""
+    """Mark the messages still to process and held by no other worker taken (one more attempt
+    each, as ``processing.claim``), with their address."""
+    now = clock.now()
     with transaction.atomic():
         messages = list(
             InboundMessage.objects.select_for_update(of=("self",))
             .select_related("address")
             .filter(pk__in=list(message_pks), status__in=(Status.RECEIVED, Status.PARSED))
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - processing.claim_window()))
             .order_by("pk")
         )
-        now = clock.now()
         InboundMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
             claimed_at=now, attempts=F("attempts") + 1
         )
@@ -105,6 +111,8 @@ def process_many(message_pks) -> list[InboundMessage]:
     if ready:
         try:
             _write(ready)
+        except SoftTimeLimitExceeded:
+            raise  # the task is out of time: the sweep takes its messages again
         except Exception:
             logger.exception("inbox: a batch of %s messages failed; each alone now", len(ready))
             for prepared in ready:
@@ -141,6 +149,8 @@ def _prepare(message: InboundMessage, clients, rules) -> Prepared | None:
         return prepared
     except MessageRejected:
         return None
+    except SoftTimeLimitExceeded:
+        raise
     except Exception:
         logger.exception("inbox: message %s could not be prepared in a batch", message.pk)
         if prepared is not None:

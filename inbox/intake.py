@@ -210,11 +210,19 @@ def _new_row(raw, found, sha256, message_id, sender, channel, provider) -> Inbou
 
 def enqueue_batches(messages: list[InboundMessage]) -> None:
     """Process ``messages`` (one practice's) in batches once their rows are committed."""
-    from inbox.batch import SIZE
+    from inbox.batch import BYTES, SIZE
     from inbox.worker import process_batch
 
-    for start in range(0, len(messages), SIZE):
-        chunk = messages[start : start + SIZE]
+    chunks, chunk, size = [], [], 0
+    for message in messages:
+        if chunk and (len(chunk) == SIZE or size + message.raw_size > BYTES):
+            chunks.append(chunk)
+            chunk, size = [], 0
+        chunk.append(message)
+        size += message.raw_size
+    if chunk:
+        chunks.append(chunk)
+    for chunk in chunks:
         process_batch.delay_on_commit([m.pk for m in chunk], practice_id=chunk[0].practice_id)
 
 

@@ -69,11 +69,20 @@ def _finish(message: InboundMessage, status: str, reason: str, **fields) -> Inbo
     return message
 
 
+def claim_window() -> datetime.timedelta:
+    """How long a claim holds: a message claimed more recently is someone else's in hand
+    (a batch's, or its own task's); one claimed longer ago is released by the sweep."""
+    return datetime.timedelta(minutes=settings.ATLAS_INBOX_STUCK_MINUTES)
+
+
 def claim(message_pk: int) -> InboundMessage | None:
-    """Mark the message taken (one more attempt); None when it is no longer to process."""
+    """Mark the message taken (one more attempt); None when it is no longer to process, or
+    when another worker holds it."""
     with transaction.atomic():
         message = InboundMessage.objects.select_for_update().filter(pk=message_pk).first()
         if message is None or message.status not in (Status.RECEIVED, Status.PARSED):
+            return None
+        if message.claimed_at and message.claimed_at > clock.now() - claim_window():
             return None
         message.claimed_at = clock.now()
         message.attempts += 1

@@ -169,7 +169,9 @@ def attachment_download(request: HttpRequest, code) -> HttpResponse:
     key = attachment.storage_key
     if not key and attachment.document_id:
         document = attachment.document
-        if document.deleted_at is None and owned(document.storage_key, document.practice_id):
+        # Deleted documents keep their file until purged: the email's attachment is still
+        # there to download (to file it elsewhere, say).
+        if owned(document.storage_key, document.practice_id):
             key = document.storage_key
     elif key and not key.startswith(raw_prefix(attachment.practice_id)):
         key = ""

@@ -10,7 +10,9 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from atlasos import clock
 from atlasos.tenancy.context import practice_context, unscoped
+from documents import store
 from documents.models import Document
 from inbox import addresses, batch, facts, intake, processing
 from inbox.models import Channel, InboundAttachment, InboundMessage, RefusedDelivery
@@ -109,7 +111,7 @@ def test_each_message_of_a_batch_ends_as_it_would_alone(
     assert triage.status == Status.TRIAGE and triage.reason
     assert by_address.subject == "Documents for November" and by_address.from_address
     with practice_context(practice.pk):
-        filed = list(Document.objects.order_by("pk"))
+        filed = list(Document.objects.order_by("original_name"))
         assert [d.original_name for d in filed] == ["inv-1.pdf", "inv-2.pdf"]
         assert {d.doc_type for d in filed} == {"purchase_invoice"}
         item.refresh_from_db()
@@ -131,6 +133,9 @@ def test_each_message_of_a_batch_ends_as_it_would_alone(
         f'href="/inbox/attachments/{attachment.code}/"'
         in browser.get(by_address.get_absolute_url()).content.decode()
     )
+    with practice_context(practice.pk):
+        store.soft_delete(filed[0], partner)  # misfiled: deleted, to be filed elsewhere
+    assert browser.get(f"/inbox/attachments/{attachment.code}/").status_code == 200
 
 
 def test_a_rule_that_filed_messages_of_a_batch_counts_each_use(
@@ -315,3 +320,50 @@ def test_update_each_writes_only_rows_of_the_practice_in_context(practice, other
         assert type(mine).objects.get(pk=mine.pk).name == "Mine Renamed Ltd"
     with practice_context(other_practice.pk):
         assert type(theirs).objects.get(pk=theirs.pk).name == "Theirs Ltd"
+
+
+def test_a_message_another_worker_holds_is_left_to_it_until_its_claim_runs_out(
+    practice, acme, settings, django_capture_on_commit_callbacks
+):
+    own = addresses.client_address(acme)
+    with django_capture_on_commit_callbacks(execute=False):  # kept, not processed yet
+        [[held], [stale]] = intake.accept_many(
+            [(invoice(1), [own]), (invoice(2), [own])], channel=Channel.FILE
+        )
+    now = clock.now()
+    window = datetime.timedelta(minutes=settings.ATLAS_INBOX_STUCK_MINUTES)
+    with practice_context(practice.pk):
+        InboundMessage.objects.filter(pk=held.message.pk).update(
+            claimed_at=now - datetime.timedelta(minutes=1), attempts=1
+        )
+        InboundMessage.objects.filter(pk=stale.message.pk).update(
+            claimed_at=now - window - datetime.timedelta(minutes=1), attempts=1
+        )
+
+        assert processing.process(held.message.pk) is None  # its own task, meanwhile
+        taken = batch.process_many([held.message.pk, stale.message.pk])
+
+    assert [m.pk for m in taken] == [stale.message.pk]
+    by_pk = {m.pk: m for m in messages(practice)}
+    assert by_pk[held.message.pk].status == Status.RECEIVED
+    assert by_pk[stale.message.pk].status == Status.ROUTED
+
+
+def test_batches_are_cut_by_count_and_by_bytes(practice, acme, monkeypatch):
+    from inbox import worker
+
+    queued = []
+    monkeypatch.setattr(
+        worker.process_batch, "delay_on_commit", lambda pks, **kwargs: queued.append(len(pks))
+    )
+    monkeypatch.setattr(batch, "SIZE", 3)
+    own = addresses.client_address(acme)
+    size = len(invoice(1))
+
+    intake.accept_many([(invoice(n), [own]) for n in range(7)], channel=Channel.FILE)
+    assert queued == [3, 3, 1]
+
+    queued.clear()
+    monkeypatch.setattr(batch, "BYTES", size * 2 + 10)  # two messages' worth
+    intake.accept_many([(invoice(n), [own]) for n in range(10, 15)], channel=Channel.FILE)
+    assert queued == [2, 2, 1]

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from atlasos import clock as wall_clock
 from atlasos.tenancy.context import practice_context
@@ -98,6 +98,31 @@ def test_a_concurrent_duplicate_returns_the_winner_and_deletes_its_own_file(
         document, created = store(client_ltd, "statement.pdf", samples.PDF)
     assert (document, created) == (winner, False)
     assert stored_files(media) == [winner.storage_key]
+
+
+def test_many_files_stored_together_when_a_concurrent_upload_won_the_race(
+    in_practice, client_ltd, media
+):
+    # The batch read the live duplicates before the other upload committed: its insert then
+    # meets the unique index, and each file is stored on its own, as store_document would.
+    winner, _ = store(client_ltd, "statement.pdf", samples.PDF)
+    keeps = [
+        documents.Keep(
+            client_ltd, SimpleUploadedFile(name, data), "bank_statement", OCTOBER, "email"
+        )
+        for name, data in (("again.pdf", samples.PDF), ("other.pdf", samples.PDF + b"%"))
+    ]
+    stale, live = Document.objects.none(), Document.objects.live()
+    with (
+        transaction.atomic(),
+        mock.patch.object(Document.objects, "live", side_effect=[stale, live, live]),
+    ):
+        outcomes = documents.store_many(keeps)
+
+    assert outcomes[0] == (winner, False)
+    other, created = outcomes[1]
+    assert created and other.original_name == "other.pdf"
+    assert sorted(stored_files(media)) == sorted([winner.storage_key, other.storage_key])
 
 
 def test_soft_delete_restore_and_a_new_copy_after_delete(in_practice, client_ltd, staff):
