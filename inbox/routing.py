@@ -111,9 +111,13 @@ def rank(
         identifier_items(identifiers.find(evidence.text), index.owners, add)
         name_items(evidence.text, index.names, add)
         if evidence.document is not None:
-            cover_only = names_found(evidence.text, index.names) - names_found(
-                evidence.document, index.names
-            )
+            named = {
+                client_id
+                for client_id, found in items.items()
+                for item in found
+                if item.kind == "name" and not item.name_match.explained_by
+            }  # the whole text's names, found above: only the attachment's are looked for
+            cover_only = named - names_found(evidence.document, index.names)
             identifier_items(
                 identifiers.find(evidence.document),
                 index.owners,
