@@ -259,22 +259,26 @@ def test_a_bad_file_changes_nothing(with_trial_balances, practice, harbour):
 def test_the_pack_prints_the_budget(
     with_trial_balances, practice, harbour, django_capture_on_commit_callbacks
 ):
-    from documents.models import DocType, Document
-    from tests.reporting.test_pack_pdf import pdf_text, render
+    from tests.reporting.test_pack_pdf import pdf_text
 
-    _save_budget(with_trial_balances, harbour, _import_budget(with_trial_balances, harbour))
-    render(with_trial_balances, harbour, django_capture_on_commit_callbacks)
-    with practice_context(practice.pk):
-        document = Document.objects.get(doc_type=DocType.MANAGEMENT_ACCOUNTS)
-    data = b"".join(
-        with_trial_balances.get(
-            reverse("document_download", args=[document.code])
-        ).streaming_content
-    )
+    data = budgeted_pack(with_trial_balances, practice, harbour, django_capture_on_commit_callbacks)
     text = "\n".join(pdf_text(data))
     assert "Against budget" in text
     for figure in ("9,500.00", "76,000.00", "18,400.00", "3,360.00", "18.3"):
         assert figure in text
+
+
+def budgeted_pack(client, practice, harbour, callbacks) -> bytes:
+    """The PDF of Harbour's pack rendered with its budget imported, as the staff download it."""
+    from documents.models import DocType, Document
+    from tests.reporting.test_pack_pdf import render
+
+    _save_budget(client, harbour, _import_budget(client, harbour))
+    render(client, harbour, callbacks)
+    with practice_context(practice.pk):
+        document = Document.objects.get(doc_type=DocType.MANAGEMENT_ACCOUNTS)
+    response = client.get(reverse("document_download", args=[document.code]))
+    return b"".join(response.streaming_content)
 
 
 def words_past_the_margin(data: bytes, tmp_path, margin: float = 20) -> list[tuple]:
@@ -305,18 +309,7 @@ def test_every_column_of_the_pack_is_on_the_page(
 ):
     """The income statement's variance columns and the budget's eight columns fit inside an A4
     page's width (595 points) with its margin."""
-    from documents.models import DocType, Document
-    from tests.reporting.test_pack_pdf import render
-
-    _save_budget(with_trial_balances, harbour, _import_budget(with_trial_balances, harbour))
-    render(with_trial_balances, harbour, django_capture_on_commit_callbacks)
-    with practice_context(practice.pk):
-        document = Document.objects.get(doc_type=DocType.MANAGEMENT_ACCOUNTS)
-    data = b"".join(
-        with_trial_balances.get(
-            reverse("document_download", args=[document.code])
-        ).streaming_content
-    )
+    data = budgeted_pack(with_trial_balances, practice, harbour, django_capture_on_commit_callbacks)
     assert words_past_the_margin(data, tmp_path) == []
 
 

@@ -106,7 +106,7 @@ def test_quickbooks_sub_accounts_keep_their_parent_in_the_name():
     assert result.as_at == NOVEMBER_END
 
 
-def test_quickbooks_xlsx_amounts_written_as_formulas_are_read():
+def quickbooks_xlsx(total_debit, total_credit, bank="=1500.00") -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["Harbour Demo Ltd"])
@@ -114,15 +114,22 @@ def test_quickbooks_xlsx_amounts_written_as_formulas_are_read():
     sheet.append(["As of November 30, 2026"])
     sheet.append([])
     sheet.append(["", "Debit", "Credit"])
-    sheet.append(["1000 Bank", "=1500.00", None])
-    sheet.append(["4000 Sales", None, "=1500.00"])
-    sheet.append(["TOTAL", "=B6+B7", "=C6+C7"])
+    sheet.append(["1000 Bank", bank, None])
+    sheet.append(["1200 Debtors", "=500.00", None])
+    sheet.append(["4000 Sales", None, "=2000.00"])
+    sheet.append(["TOTAL", total_debit, total_credit])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    result = read_trial_balance(buffer.getvalue(), "Trial Balance.xlsx")
+    return buffer.getvalue()
+
+
+def test_quickbooks_xlsx_amounts_written_as_formulas_are_read():
+    data = quickbooks_xlsx("=B6+B7", "=C8")
+    result = read_trial_balance(data, "Trial Balance.xlsx")
     assert [(a.code, a.debit, a.credit) for a in result.accounts] == [
         ("1000", Decimal("1500.00"), Decimal("0.00")),
-        ("4000", Decimal("0.00"), Decimal("1500.00")),
+        ("1200", Decimal("500.00"), Decimal("0.00")),
+        ("4000", Decimal("0.00"), Decimal("2000.00")),
     ]
     assert result.balances
 
@@ -326,23 +333,6 @@ def test_print_dates_in_an_xlsx_title_are_ignored():
     buffer = io.BytesIO()
     workbook.save(buffer)
     assert read_trial_balance(buffer.getvalue(), "tb.xlsx").as_at == NOVEMBER_END
-
-
-def quickbooks_xlsx(total_debit, total_credit, bank="=1500.00") -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.append(["Harbour Demo Ltd"])
-    sheet.append(["Trial Balance"])
-    sheet.append(["As of November 30, 2026"])
-    sheet.append([])
-    sheet.append(["", "Debit", "Credit"])
-    sheet.append(["1000 Bank", bank, None])
-    sheet.append(["1200 Debtors", "=500.00", None])
-    sheet.append(["4000 Sales", None, "=2000.00"])
-    sheet.append(["TOTAL", total_debit, total_credit])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def test_a_total_row_of_formulas_with_no_saved_value_is_not_a_total_of_zero():
