@@ -107,7 +107,10 @@ def process_many(message_pks) -> list[InboundMessage]:
     for message in messages:
         message.practice = practice  # its time zone dates the documents: read once
         prepared = _prepare(message, clients, rules)
-        (alone.append(message) if prepared is None else ready.append(prepared))
+        if prepared is None:
+            alone.append(message)
+        else:
+            ready.append(prepared)
     if ready:
         try:
             _write(ready)
@@ -128,8 +131,9 @@ def process_many(message_pks) -> list[InboundMessage]:
 
 
 def _prepare(message: InboundMessage, clients, rules) -> Prepared | None:
-    """The message parsed and routed in memory (its attachments' bytes saved); None when it
-    is for ``processing.run`` alone."""
+    """The message parsed and routed in memory, nothing written yet (its attachments' bytes
+    are kept by ``_write``: a filed one's go to its document); None when it is for
+    ``processing.run`` alone."""
     if message.attempts != 1:
         return None  # an earlier attempt may have written rows: the one-message path
     prepared = None
